@@ -1,0 +1,27 @@
+"""pushlint: lint sales messages for vendor-centric push.
+
+The library API is imported lazily so that `pushlint --help` never pays for spaCy.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+try:
+    __version__ = version("pushlint")
+except PackageNotFoundError:  # running from a source tree without install
+    __version__ = "0.0.0"
+
+if TYPE_CHECKING:
+    from pushlint.api import Linter, get_linter, lint_paths, lint_text
+
+__all__ = ["Linter", "__version__", "get_linter", "lint_paths", "lint_text"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in {"Linter", "get_linter", "lint_paths", "lint_text"}:
+        from pushlint import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'pushlint' has no attribute {name!r}")

@@ -1,0 +1,3 @@
+from pushlint.cli import main
+
+main()

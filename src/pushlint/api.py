@@ -1,0 +1,123 @@
+"""The library: lint text or files and get plain records back.
+
+    >>> import pushlint
+    >>> report = pushlint.lint_text("We are the leading provider of ...")
+    >>> report.score, [f.rule for f in report.findings]
+
+A loaded pipeline is cached per (model, rule paths), so repeated calls are cheap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pushlint.records import FileError, Report, RunResult
+from pushlint.sources import Message, expand, read
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from pushlint.pipeline import PushlintComponent
+
+BATCH_SIZE = 16  # nlp.pipe memory grows with the batch; 16 keeps peaks near 0.2 GB
+ZONE_SIZE = 512  # docs per spaCy memory zone, so the string store does not grow forever
+
+
+@dataclass(frozen=True)
+class Linter:
+    """A loaded pipeline with the pushlint component, ready to lint many messages."""
+
+    nlp: Language
+    component: PushlintComponent
+    model: str
+    model_version: str
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        skipped = self.component.skipped
+        if not skipped:
+            return ()
+        return (
+            f"model {self.model!r} lacks the tagger/parser that {len(skipped)} rule(s) "
+            f"need; skipped: {', '.join(r.id for r in skipped)}",
+        )
+
+    def lint_text(self, text: str, path: str = "-") -> Report:
+        return _with_notes(self.nlp(text)._.pushlint, path, self.notes)
+
+    def lint_messages(self, messages: Iterable[Message]) -> Iterator[Report]:
+        """Stream messages through `nlp.pipe` in small batches inside memory zones."""
+        iterator = iter(messages)
+        while chunk := list(islice(iterator, ZONE_SIZE)):
+            with self.nlp.memory_zone():
+                docs = self.nlp.pipe((m.text for m in chunk), batch_size=BATCH_SIZE)
+                for message, doc in zip(chunk, docs, strict=True):
+                    yield _with_notes(doc._.pushlint, message.path, ())
+
+
+def get_linter(
+    model: str | None = None, rules: Sequence[str | Path] = (), *, shipped: bool = True
+) -> Linter:
+    """Load (once per process) the pipeline for a model and a set of extra rule paths."""
+    return _cached_linter(model, tuple(str(Path(r)) for r in rules), shipped)
+
+
+@lru_cache(maxsize=4)
+def _cached_linter(model: str | None, rules: tuple[str, ...], shipped: bool) -> Linter:
+    from pushlint.nlp import load_pipeline
+    from pushlint.rules.loader import load_rules
+
+    ruleset = load_rules([Path(r) for r in rules], shipped=shipped)  # fail before the model
+    needs = frozenset().union(*(r.spec.needs() for r in ruleset.rules))
+    nlp, info = load_pipeline(model, needs)
+    component: PushlintComponent = nlp.add_pipe(
+        "pushlint", config={"rule_paths": list(rules), "shipped": shipped}
+    )  # type: ignore[assignment]
+    return Linter(nlp, component, info.name, info.version)
+
+
+def lint_text(
+    text: str,
+    *,
+    path: str = "-",
+    model: str | None = None,
+    rules: Sequence[str | Path] = (),
+    shipped: bool = True,
+) -> Report:
+    """Lint one message. Raises RuleFileError for broken rules, ModelError for a bad model."""
+    return get_linter(model, rules, shipped=shipped).lint_text(text, path)
+
+
+def lint_paths(
+    paths: Iterable[str | Path],
+    *,
+    model: str | None = None,
+    rules: Sequence[str | Path] = (),
+    shipped: bool = True,
+) -> RunResult:
+    """Lint files, folders (their .txt/.md files) and `-` for stdin, in the order given.
+
+    Unreadable inputs become `FileError`s in the result; the others are still linted."""
+    linter = get_linter(model, rules, shipped=shipped)
+    errors: list[FileError] = []
+
+    def messages() -> Iterator[Message]:
+        for path in expand(str(p) for p in paths):
+            item = read(path)
+            if isinstance(item, FileError):
+                errors.append(item)
+            else:
+                yield item
+
+    reports = tuple(linter.lint_messages(messages()))
+    return RunResult(linter.model, reports, tuple(errors), linter.notes, linter.model_version)
+
+
+def _with_notes(report: Report, path: str, notes: tuple[str, ...]) -> Report:
+    return dataclasses.replace(report, path=path, notes=notes)

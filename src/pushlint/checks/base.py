@@ -1,0 +1,34 @@
+"""What every check yields, and how compile problems are reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from pushlint.rules.loader import LoadedRule
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A raw match of one rule: token offsets, named captures, and a metric's value."""
+
+    rule: LoadedRule
+    start: int
+    end: int
+    captures: dict[str, str] = field(default_factory=dict)
+    value: float | None = None
+
+
+class Check(Protocol):
+    """A compiled group of rules of one kind: matchers built once, run per doc."""
+
+    def __call__(self, doc: Doc) -> Iterator[Hit]: ...
+
+
+class CheckFactory(Protocol):
+    def __call__(self, nlp: Language, rules: Sequence[LoadedRule]) -> Check: ...

@@ -1,0 +1,189 @@
+"""`metric` rules: document-level measures compared with a threshold.
+
+The measures live here, in Python, because they count and compare; the thresholds and
+word lists live in YAML (`above`, `below`, `min_words`, `params`) where teams tune them.
+This module imports no spaCy at load time: the schema reads `METRICS` to validate names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pushlint.checks.base import Hit
+from pushlint.rules.loader import LoadedRule
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    value: float
+    evidence: list[tuple[int, int]] = field(default_factory=list)  # token spans
+
+
+MetricFunc = Callable[["Doc", dict[str, Any]], MetricValue]
+
+
+@dataclass(frozen=True)
+class Metric:
+    func: MetricFunc
+    needs: frozenset[str]
+    params: dict[str, Any]
+    summary: str
+    unit: str = "count"  # or "share", shown as a percentage
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def metric(
+    name: str, *, needs: set[str], summary: str, unit: str = "count", **params: Any
+) -> Callable[[MetricFunc], MetricFunc]:
+    def register(func: MetricFunc) -> MetricFunc:
+        METRICS[name] = Metric(func, frozenset(needs), params, summary, unit)
+        return func
+
+    return register
+
+
+def word_count(doc: Doc) -> int:
+    return sum(1 for t in doc if t.is_alpha or t.like_num)
+
+
+@metric("words", needs=set(), summary="Number of words in the message.")
+def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    return MetricValue(word_count(doc), [(0, len(doc))] if len(doc) else [])
+
+
+@metric(
+    "vendor_subject_share",
+    needs={"parse"},
+    unit="share",
+    summary=(
+        "Of the clauses whose subject is the vendor (we, our product) or the customer "
+        "(you, your team), the share owned by the vendor. A plain 'I' counts for neither."
+    ),
+    vendor_words=["we", "us"],
+    vendor_possessives=["our"],
+    customer_words=["you"],
+    customer_possessives=["your"],
+    min_vendor=4,
+)
+def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    vendor_words = {w.lower() for w in params["vendor_words"]}
+    vendor_poss = {w.lower() for w in params["vendor_possessives"]}
+    customer_words = {w.lower() for w in params["customer_words"]}
+    customer_poss = {w.lower() for w in params["customer_possessives"]}
+    vendor: list[tuple[int, int]] = []
+    customer = 0
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        owners = {c.lower_ for c in token.children if c.dep_ == "poss"}
+        if token.lower_ in vendor_words or owners & vendor_poss:
+            vendor.append((token.left_edge.i, token.i + 1))
+        elif token.lower_ in customer_words or owners & customer_poss:
+            customer += 1
+    if len(vendor) < int(params["min_vendor"]):
+        return MetricValue(0.0)
+    return MetricValue(len(vendor) / (len(vendor) + customer), vendor)
+
+
+_BULLET = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\d{1,2}[.)])[ \t]+\S")
+
+
+@metric(
+    "capability_list_run",
+    needs=set(),
+    summary=(
+        "Length of the longest run of consecutive bullet lines that name no customer "
+        "outcome (none of `outcome_words`)."
+    ),
+    outcome_words=[
+        "you", "your", "yours", "save", "saves", "saving", "cut", "cuts", "reduce", "reduces",
+        "fewer", "less", "faster", "increase", "increases", "grow", "improve", "improves",
+        "avoid", "lower", "lowers", "so", "means", "without",
+    ],
+)  # fmt: skip
+def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    outcome = {w.lower() for w in params["outcome_words"]}
+    best: tuple[int, int, int] = (0, 0, 0)  # length, start char, end char
+    run_len, run_start = 0, 0
+    offset = 0
+    for line in doc.text.splitlines(keepends=True):
+        words = set(re.findall(r"[a-z']+", line.lower()))
+        if _BULLET.match(line) and not words & outcome:
+            if run_len == 0:
+                run_start = offset + len(line) - len(line.lstrip())
+            run_len += 1
+            if run_len > best[0]:
+                best = (run_len, run_start, offset + len(line.rstrip()))
+        else:
+            run_len = 0
+        offset += len(line)
+    if not best[0]:
+        return MetricValue(0.0)
+    span = doc.char_span(best[1], best[2], alignment_mode="expand")
+    return MetricValue(float(best[0]), [(span.start, span.end)] if span is not None else [])
+
+
+@metric(
+    "customer_questions",
+    needs={"sents"},
+    summary=(
+        "Questions about the customer's situation: sentences ending in '?' that address "
+        "the reader and are not a meeting ask or a nag (none of `exclude_words`)."
+    ),
+    customer_words=["you", "your", "yours", "you're", "you've", "you'd"],
+    exclude_words=[
+        "minutes", "call", "demo", "chat", "meeting", "meet", "calendar", "slot", "free",
+        "available", "open", "interested", "email", "emails", "message", "see", "receive",
+        "sign", "contract", "time",
+    ],
+)  # fmt: skip
+def _customer_questions(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    customer = {w.lower() for w in params["customer_words"]}
+    exclude = {w.lower() for w in params["exclude_words"]}
+    found: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_space]
+        if not words or words[-1].text != "?":
+            continue
+        lowered = {t.lower_ for t in words}
+        if lowered & customer and not lowered & exclude:
+            found.append((sent.start, sent.end))
+    return MetricValue(float(len(found)), found)
+
+
+class MetricCheck:
+    def __init__(self, nlp: Language, rules: Sequence[LoadedRule]) -> None:
+        self._rules = list(rules)
+
+    def __call__(self, doc: Doc) -> Iterator[Hit]:
+        words = None
+        for rule in self._rules:
+            spec: Any = rule.spec
+            if spec.min_words:
+                words = word_count(doc) if words is None else words
+                if words < spec.min_words:
+                    continue
+            definition = METRICS[spec.metric]
+            result = definition.func(doc, {**definition.params, **spec.params})
+            fires = (spec.above is not None and result.value > spec.above) or (
+                spec.below is not None and result.value < spec.below
+            )
+            if not fires:
+                continue
+            start, end = result.evidence[0] if result.evidence else _first_sentence(doc)
+            yield Hit(rule, start, end, value=result.value)
+
+
+def _first_sentence(doc: Doc) -> tuple[int, int]:
+    for sent in doc.sents:
+        return sent.start, sent.end
+    return 0, len(doc)

@@ -1,0 +1,190 @@
+"""From raw matches to a Report: sentence-level conditions, de-duplication, rewrites, score.
+
+Conditions such as "unless the same sentence names a customer outcome" live here, once,
+instead of in every check kind.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pushlint.checks.base import Hit
+from pushlint.records import Finding, Report, Suggestion
+from pushlint.rules.loader import LoadedRule, RuleSet
+from pushlint.score import score_items
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+
+class LineIndex:
+    """Character offset -> 1-based line and column."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
+
+
+@dataclass(frozen=True)
+class _ScoreRow:
+    rule: str
+    category: str
+    level: str
+    weight: float
+    signal: bool
+
+
+class Engine:
+    def __init__(self, rules: Sequence[LoadedRule], ruleset: RuleSet) -> None:
+        self._unless: dict[str, tuple[frozenset[str], str]] = {}
+        for rule in rules:
+            if rule.spec.unless:
+                refs = {r.id for ref in rule.spec.unless.any for r in ruleset.resolve(ref)}
+                self._unless[rule.id] = (frozenset(refs - {rule.id}), rule.spec.unless.within)
+
+    def report(self, doc: Doc, hits: Sequence[Hit]) -> Report:
+        sentence_of = _sentence_index(doc)
+        kept = [h for h in hits if not self._suppressed(h, hits, sentence_of)]
+        kept = _longest_per_rule(kept)
+        kept.sort(key=lambda h: (h.start, h.end, h.rule.id))
+        scored = score_items(
+            [
+                _ScoreRow(h.rule.id, h.rule.spec.category, h.rule.spec.level,
+                          h.rule.spec.weight, h.rule.spec.is_signal)
+                for h in kept
+            ]
+        )  # fmt: skip
+        lines = LineIndex(doc.text)
+        findings = [
+            _finding(doc, hit, points, lines)
+            for hit, points in zip(kept, scored.points, strict=True)
+        ]
+        return Report(
+            path="",
+            score=scored.score,
+            band=scored.band,
+            categories=scored.categories,
+            findings=tuple(f for f in findings if not f.signal),
+            signals=tuple(f for f in findings if f.signal),
+            penalty=scored.penalty,
+            relief=scored.relief,
+        )
+
+    def _suppressed(self, hit: Hit, hits: Sequence[Hit], sentence_of: list[int]) -> bool:
+        condition = self._unless.get(hit.rule.id)
+        if condition is None:
+            return False
+        refs, within = condition
+        own = _sentences(hit, sentence_of)
+        for other in hits:
+            if other is hit or other.rule.id not in refs:
+                continue
+            if within == "message":
+                return True
+            theirs = _sentences(other, sentence_of)
+            reach = 1 if within == "adjacent" else 0
+            if theirs[0] <= own[1] + reach and own[0] <= theirs[1] + reach:
+                return True
+        return False
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    index = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            index[i] = n
+    return index
+
+
+def _sentences(hit: Hit, sentence_of: list[int]) -> tuple[int, int]:
+    if not sentence_of:
+        return 0, 0
+    last = max(hit.start, hit.end - 1)
+    return sentence_of[min(hit.start, len(sentence_of) - 1)], sentence_of[
+        min(last, len(sentence_of) - 1)
+    ]
+
+
+def _longest_per_rule(hits: list[Hit]) -> list[Hit]:
+    """Keep, for each rule, the longest of any overlapping matches (like filter_spans)."""
+    taken: dict[str, list[tuple[int, int]]] = {}
+    result: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        spans = taken.setdefault(hit.rule.id, [])
+        if any(hit.start < end and start < hit.end for start, end in spans):
+            continue
+        spans.append((hit.start, hit.end))
+        result.append(hit)
+    return result
+
+
+def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex) -> Finding:
+    spec = hit.rule.spec
+    span = _trim(doc[hit.start : hit.end])
+    start, end = span.start_char, span.end_char
+    line, column = lines.position(start)
+    end_line, end_column = lines.position(end)
+    sentence = doc[hit.start].sent if len(doc) else span
+    values = {"match": " ".join(span.text.split()), **hit.captures}
+    if hit.value is not None:
+        values["value"] = format_value(hit.value, getattr(spec, "metric", None))
+    return Finding(
+        rule=spec.id,
+        name=spec.name,
+        category=spec.category,
+        level=spec.level,
+        message=spec.message.format_map(_Keep(values)),
+        start=start,
+        end=end,
+        text=span.text,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        points=points,
+        signal=spec.is_signal,
+        suggestions=tuple(
+            Suggestion(
+                text=item.text.format_map(_Keep(values)),
+                replacement=item.replacement.format_map(_Keep(values))
+                if item.replacement is not None
+                else None,
+                safe=item.safe,
+            )
+            for item in spec.rewrite
+        ),
+        sentence=sentence.text,
+        sentence_start=sentence.start_char,
+    )
+
+
+def _trim(span: Span) -> Span:
+    """Drop leading and trailing whitespace tokens from a reported span."""
+    start, end = span.start, span.end
+    while start < end - 1 and span.doc[start].is_space:
+        start += 1
+    while end > start + 1 and span.doc[end - 1].is_space:
+        end -= 1
+    return span.doc[start:end]
+
+
+def format_value(value: float, metric_name: str | None) -> str:
+    from pushlint.checks.metric import METRICS
+
+    metric = METRICS.get(metric_name or "")
+    if metric is not None and metric.unit == "share":
+        return f"{value:.0%}"
+    return f"{value:g}"
+
+
+class _Keep(dict[str, str]):
+    """format_map that leaves unknown {names} as written instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,61 @@
+"""Run a rule's own `flag` and `pass` examples, as LanguageTool and proselint do.
+
+A flag example proves its marker: the rule must report exactly the [[...]] spans (metric
+rules, which judge a whole message, only need to fire). A pass example must stay quiet.
+Examples are linted with the whole rule set, so `unless` conditions act as in real use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pushlint.api import Linter
+from pushlint.rules.loader import LoadedRule
+from pushlint.rules.schema import MARK_RE
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    rule: str
+    kind: str  # "flag" or "pass"
+    text: str
+    expected: tuple[str, ...]
+    actual: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        if self.kind == "pass":
+            return not self.actual
+        if self.expected:
+            return sorted(self.expected) == sorted(self.actual)
+        return bool(self.actual)
+
+
+def strip_marks(example: str) -> tuple[str, list[tuple[int, int]]]:
+    """The example without [[ ]] and the character spans they marked."""
+    text, spans, last = "", [], 0
+    for match in MARK_RE.finditer(example):
+        text += example[last : match.start()]
+        spans.append((len(text), len(text) + len(match.group(1))))
+        text += match.group(1)
+        last = match.end()
+    return text + example[last:], spans
+
+
+def run_examples(linter: Linter, rule: LoadedRule) -> list[ExampleResult]:
+    results = []
+    for kind, examples in (("flag", rule.spec.examples.flag), ("pass", rule.spec.examples.pass_)):
+        for example in examples:
+            text, spans = strip_marks(example)
+            report = linter.lint_text(text)
+            hits = [f for f in (*report.findings, *report.signals) if f.rule == rule.id]
+            results.append(
+                ExampleResult(
+                    rule=rule.id,
+                    kind=kind,
+                    text=text,
+                    expected=tuple(text[s:e] for s, e in spans),
+                    actual=tuple(f.text for f in hits),
+                )
+            )
+    return results

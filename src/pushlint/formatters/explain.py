@@ -1,0 +1,65 @@
+"""`pushlint explain RULE`, in the shape of ruff's rule docs: what it flags, why,
+an example, what to write instead, and whether the fix is safe to apply."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+from rich.text import Text
+
+from pushlint.rules.loader import LoadedRule
+from pushlint.rules.schema import MARK_RE
+
+
+def render(rule: LoadedRule, console: Console) -> None:
+    spec = rule.spec
+    console.print(Text.assemble((f"{spec.id} {spec.name}", "bold magenta")))
+    console.print(
+        Text(
+            f"{spec.kind} rule in {spec.category} · level {spec.level} · weight {spec.weight:g}"
+            f" · pack {rule.pack} ({rule.file})",
+            style="dim",
+        )
+    )
+    _section(console, "What it flags" if not spec.is_signal else "What it rewards", spec.message)
+    _section(console, "Why", spec.why)
+    if spec.examples.flag:
+        console.print(Text("\nExample", style="bold"))
+        for example in spec.examples.flag:
+            console.print(Text("  ") + _marked(example, console))
+    if spec.rewrite or spec.examples.pass_:
+        console.print(Text("\nUse instead", style="bold"))
+        for item in spec.rewrite:
+            console.print(Text.assemble("  ", ("-> ", "green"), item.text))
+        for example in spec.examples.pass_:
+            console.print(Text.assemble("  ", ("ok ", "green"), example))
+    if not spec.is_signal:
+        safe = [r for r in spec.rewrite if r.safe]
+        verdict = (
+            f"Safe: --fix may replace the span with {safe[0].replacement!r}."
+            if safe
+            else "Not applied automatically: the rewrite needs the writer's judgement."
+        )
+        _section(console, "Fix safety", verdict)
+
+
+def _section(console: Console, title: str, body: str) -> None:
+    console.print(Text(f"\n{title}", style="bold"))
+    console.print(Text("  " + re.sub(r"\s+", " ", body).strip()))
+
+
+def _marked(example: str, console: Console) -> Text:
+    """An example with its [[span]] highlighted (or kept in brackets when not coloured)."""
+    coloured = console.color_system is not None
+    text = Text()
+    last = 0
+    for match in MARK_RE.finditer(example):
+        text.append(example[last : match.start()])
+        if coloured:
+            text.append(match.group(1), style="bold red underline")
+        else:
+            text.append(f"[[{match.group(1)}]]")
+        last = match.end()
+    text.append(example[last:])
+    return text

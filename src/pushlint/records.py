@@ -1,0 +1,89 @@
+"""Plain records the library returns; every output format is built from these.
+
+They hold no spaCy objects, so they pickle, compare and serialise cheaply and the
+formatters never need to import spaCy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["info", "warning", "error"]
+LEVELS: tuple[Level, ...] = ("info", "warning", "error")
+Band = Literal["customer-centric", "balanced", "pushy"]
+
+
+def level_rank(level: str) -> int:
+    """Order levels so `--fail-on warning` also fails on errors."""
+    return LEVELS.index(level)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A rewrite offered for a finding; `replacement` is set when it can replace the span."""
+
+    text: str
+    replacement: str | None = None
+    safe: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule hit in one message. Offsets are character offsets into the message."""
+
+    rule: str
+    name: str
+    category: str
+    level: Level
+    message: str
+    start: int
+    end: int
+    text: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    points: float
+    signal: bool = False
+    suggestions: tuple[Suggestion, ...] = ()
+    sentence: str = ""
+    sentence_start: int = 0
+
+
+@dataclass(frozen=True)
+class Report:
+    """The verdict on one message: its findings, signals and score."""
+
+    path: str
+    score: int
+    band: Band
+    categories: dict[str, float]
+    findings: tuple[Finding, ...]
+    signals: tuple[Finding, ...] = ()
+    penalty: float = 0.0
+    relief: float = 0.0
+    notes: tuple[str, ...] = ()
+
+    def worst_level(self) -> Level | None:
+        levels = [f.level for f in self.findings]
+        return max(levels, key=level_rank) if levels else None
+
+
+@dataclass(frozen=True)
+class FileError:
+    """An input that could not be linted; the rest of the run goes on."""
+
+    path: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """All reports of one run, in input order, plus inputs that failed to read."""
+
+    model: str
+    reports: tuple[Report, ...]
+    errors: tuple[FileError, ...] = ()
+    notes: tuple[str, ...] = ()
+    model_version: str = ""

@@ -1,0 +1,89 @@
+"""Safe YAML loading that remembers where every key and value came from.
+
+PyYAML's safe loader gives plain data; validation errors then need a line and column.
+We compose the node tree ourselves and record, for every path of keys and indexes, the
+mark of the key and of the value. Duplicate keys, which PyYAML silently overwrites, are
+errors here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Marks:
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+
+    def find(self, path: Path_, *, key: bool = False) -> Mark:
+        """The mark of `path`, or of its nearest ancestor that has one."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), Mark(1, 1))
+
+
+class YamlProblem(Exception):
+    """A YAML syntax or structure error with its position."""
+
+    def __init__(self, mark: Mark, problem: str) -> None:
+        super().__init__(problem)
+        self.mark = mark
+        self.problem = problem
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def load_yaml_with_marks(text: str) -> tuple[Any, Marks]:
+    """Parse one YAML document safely; return the data and the marks of every path."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        marks = Marks()
+        data = _build(loader, node, (), marks) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
+        raise YamlProblem(where, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Mark(1, 1), f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    return data, marks
+
+
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, marks: Marks) -> Any:
+    marks.values[path] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise YamlProblem(_mark(key_node), "a mapping key must be a plain scalar")
+            if key in result:
+                raise YamlProblem(_mark(key_node), f"duplicate key {key!r}")
+            child = (*path, key)
+            marks.keys[child] = _mark(key_node)
+            result[key] = _build(loader, value_node, child, marks)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, (*path, i), marks) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
