@@ -7,9 +7,12 @@ instead of in every check kind.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy
 
 from pushlint.checks.base import Hit
 from pushlint.records import Finding, Report, Suggestion
@@ -24,7 +27,7 @@ class LineIndex:
     """Character offset -> 1-based line and column."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset) - 1
@@ -49,7 +52,8 @@ class Engine:
                 self._unless[rule.id] = (frozenset(refs - {rule.id}), rule.spec.unless.within)
 
     def report(self, doc: Doc, hits: Sequence[Hit]) -> Report:
-        sentence_of = _sentence_index(doc)
+        conditional = [h for h in hits if h.rule.id in self._unless]
+        sentence_of = _sentence_index(doc) if conditional else []
         kept = [h for h in hits if not self._suppressed(h, hits, sentence_of)]
         kept = _longest_per_rule(kept)
         kept.sort(key=lambda h: (h.start, h.end, h.rule.id))
@@ -61,8 +65,9 @@ class Engine:
             ]
         )  # fmt: skip
         lines = LineIndex(doc.text)
+        bounds = _sentence_bounds(doc) if kept else []
         findings = [
-            _finding(doc, hit, points, lines)
+            _finding(doc, hit, points, lines, bounds)
             for hit, points in zip(kept, scored.points, strict=True)
         ]
         return Report(
@@ -94,12 +99,24 @@ class Engine:
         return False
 
 
+def _sentence_starts(doc: Doc) -> numpy.ndarray:
+    starts = doc.to_array(["SENT_START"]).reshape(-1) == 1
+    starts[0] = True
+    return starts
+
+
 def _sentence_index(doc: Doc) -> list[int]:
-    index = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = n
-    return index
+    """Sentence number of every token."""
+    if not len(doc):
+        return []
+    return (numpy.cumsum(_sentence_starts(doc)) - 1).tolist()
+
+
+def _sentence_bounds(doc: Doc) -> list[int]:
+    """Token index where each sentence starts, plus len(doc) at the end."""
+    if not len(doc):
+        return [0]
+    return [*numpy.flatnonzero(_sentence_starts(doc)).tolist(), len(doc)]
 
 
 def _sentences(hit: Hit, sentence_of: list[int]) -> tuple[int, int]:
@@ -124,13 +141,14 @@ def _longest_per_rule(hits: list[Hit]) -> list[Hit]:
     return result
 
 
-def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex) -> Finding:
+def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex, bounds: list[int]) -> Finding:
     spec = hit.rule.spec
     span = _trim(doc[hit.start : hit.end])
     start, end = span.start_char, span.end_char
     line, column = lines.position(start)
     end_line, end_column = lines.position(end)
-    sentence = doc[hit.start].sent if len(doc) else span
+    k = bisect.bisect_right(bounds, span.start) - 1
+    sentence = doc[bounds[k] : bounds[k + 1]] if len(doc) else span
     values = {"match": " ".join(span.text.split()), **hit.captures}
     if hit.value is not None:
         values["value"] = format_value(hit.value, getattr(spec, "metric", None))
@@ -157,7 +175,7 @@ def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex) -> Finding:
                 else None,
                 safe=item.safe,
             )
-            for item in spec.rewrite
+            for item in spec.rewrites
         ),
         sentence=sentence.text,
         sentence_start=sentence.start_char,

@@ -12,11 +12,13 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from pushlint.checks import Check, compile_checks
+from pushlint.checks.prefilter import DocWords
 from pushlint.engine import Engine
 from pushlint.nlp import capabilities
 from pushlint.rules.loader import LoadedRule, RuleSet, load_rules, rule_files
@@ -48,7 +50,8 @@ class PushlintComponent:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) and not doc.has_annotation("SENT_START"):
             _lines_as_sentences(doc)
-        hits = [hit for check in self.checks for hit in check(doc)]
+        words = DocWords(doc)
+        hits = [hit for check in self.checks for hit in check(doc, words)]
         report = self.engine.report(doc, hits)
         doc._.pushlint = report
         doc.spans[SPANS_KEY] = [
@@ -81,23 +84,21 @@ def mark_paragraphs(doc: Doc) -> Doc:
     The parser respects boundaries set before it; without this it glues a greeting, a
     subject line or a list item onto the next sentence, and sentence-level conditions
     would then reach across paragraphs."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        gap = previous.whitespace_ + (previous.text if previous.is_space else "")
-        if token.is_space:
+    # spaCy keeps newlines in whitespace tokens of their own, so only those are visited.
+    for i in numpy.flatnonzero(doc.to_array(["IS_SPACE"]).reshape(-1)).tolist():
+        gap = doc[i].text
+        if "\n" not in gap or i + 1 >= len(doc) or doc[i + 1].is_space:
             continue
-        if "\n\n" in gap or (
-            "\n" in gap
-            and (
-                token.text[0] in _BULLET_STARTS
-                or (
-                    token.like_num
-                    and token.i + 1 < len(doc)
-                    and doc[token.i + 1].text in {".", ")"}
-                )
-            )
-        ):
+        token = doc[i + 1]
+        numbered = token.like_num and token.i + 1 < len(doc) and doc[token.i + 1].text in {".", ")"}
+        bullet = token.text in _BULLET_STARTS or numbered
+        if gap.count("\n") >= 2 or bullet:
             token.is_sent_start = True
+        if bullet:
+            # keep the marker with its item: "- one" is one sentence, not "-" and "one"
+            item = token.i + (2 if numbered else 1)
+            if item < len(doc) and not doc[item].is_space:
+                doc[item].is_sent_start = False
     return doc
 
 

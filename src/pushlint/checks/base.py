@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from pushlint.checks.prefilter import DocWords
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -27,7 +29,7 @@ class Hit:
 class Check(Protocol):
     """A compiled group of rules of one kind: matchers built once, run per doc."""
 
-    def __call__(self, doc: Doc) -> Iterator[Hit]: ...
+    def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]: ...
 
 
 class CheckFactory(Protocol):

@@ -7,12 +7,14 @@ provider" and "We will help you cut onboarding time" can be told apart.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spacy.matcher import DependencyMatcher
 
 from pushlint.checks.base import Hit
 from pushlint.checks.pattern import explain_pattern_error
+from pushlint.checks.prefilter import DocWords, HashedRequirement, dependency_requirements, hashed
 from pushlint.rules.loader import LoadedRule, RuleFileError, RuleProblem
 
 if TYPE_CHECKING:
@@ -21,36 +23,54 @@ if TYPE_CHECKING:
 
 
 class DependencyCheck:
+    """One DependencyMatcher per pattern, run only when its literal nodes occur in the doc."""
+
     def __init__(self, nlp: Language, rules: Sequence[LoadedRule]) -> None:
-        self._matcher = DependencyMatcher(nlp.vocab, validate=True)
-        self._rules: dict[int, LoadedRule] = {}
-        self._names: dict[int, list[str]] = {}
-        self._shown: dict[int, list[int]] = {}
+        self._patterns: list[_Compiled] = []
         problems: list[RuleProblem] = []
         for rule in rules:
+            shown_names = getattr(rule.spec, "highlight", None)
             for i, pattern in enumerate(rule.spec.patterns or []):  # type: ignore[union-attr]
-                key_name = f"{rule.id}#{i}"
+                matcher = DependencyMatcher(nlp.vocab, validate=True)
                 try:
-                    self._matcher.add(key_name, [pattern])
+                    matcher.add(rule.id, [pattern])
                 except Exception as exc:
                     message, _ = explain_pattern_error(exc, pattern)
                     problems.append(
                         rule.problem(f"invalid dependency pattern: {message}", "patterns", i)
                     )
                     continue
-                key = nlp.vocab.strings[key_name]
-                self._rules[key] = rule
-                self._names[key] = [str(node["RIGHT_ID"]) for node in pattern]
-                shown = getattr(rule.spec, "highlight", None)
-                self._shown[key] = [
-                    n for n, name in enumerate(self._names[key]) if not shown or name in shown
+                names = [str(node["RIGHT_ID"]) for node in pattern]
+                shown = [
+                    n for n, name in enumerate(names) if not shown_names or name in shown_names
                 ]
+                self._patterns.append(
+                    _Compiled(
+                        rule,
+                        matcher,
+                        names,
+                        shown,
+                        hashed(dependency_requirements(pattern), nlp.vocab.strings),
+                    )
+                )
         if problems:
             raise RuleFileError(problems)
 
-    def __call__(self, doc: Doc) -> Iterator[Hit]:
-        for key, token_ids in self._matcher(doc):
-            names = self._names[key]
-            captures = {name: doc[i].text for name, i in zip(names, token_ids, strict=True)}
-            shown = [token_ids[n] for n in self._shown[key]] or token_ids
-            yield Hit(self._rules[key], min(shown), max(shown) + 1, captures)
+    def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
+        words = words or DocWords(doc)
+        for compiled in self._patterns:
+            if not words.satisfies(compiled.requirements):
+                continue
+            for _, token_ids in compiled.matcher(doc):
+                captures = {n: doc[i].text for n, i in zip(compiled.names, token_ids, strict=True)}
+                shown = [token_ids[n] for n in compiled.shown] or token_ids
+                yield Hit(compiled.rule, min(shown), max(shown) + 1, captures)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: LoadedRule
+    matcher: DependencyMatcher
+    names: list[str]
+    shown: list[int]
+    requirements: list[HashedRequirement]

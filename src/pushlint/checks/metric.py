@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pushlint.checks.base import Hit
+from pushlint.checks.prefilter import DocWords
 from pushlint.rules.loader import LoadedRule
 
 if TYPE_CHECKING:
@@ -52,7 +53,10 @@ def metric(
 
 
 def word_count(doc: Doc) -> int:
-    return sum(1 for t in doc if t.is_alpha or t.like_num)
+    if not len(doc):
+        return 0
+    flags = doc.to_array(["IS_ALPHA", "LIKE_NUM"])
+    return int((flags.max(axis=1) > 0).sum())
 
 
 @metric("words", needs=set(), summary="Number of words in the message.")
@@ -81,9 +85,10 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
     customer_poss = {w.lower() for w in params["customer_possessives"]}
     vendor: list[tuple[int, int]] = []
     customer = 0
-    for token in doc:
-        if token.dep_ not in ("nsubj", "nsubjpass"):
-            continue
+    subjects = {doc.vocab.strings["nsubj"], doc.vocab.strings["nsubjpass"]}
+    deps = doc.to_array(["DEP"]).reshape(-1).tolist() if len(doc) else []
+    for i in (i for i, dep in enumerate(deps) if dep in subjects):
+        token = doc[i]
         owners = {c.lower_ for c in token.children if c.dep_ == "poss"}
         if token.lower_ in vendor_words or owners & vendor_poss:
             vendor.append((token.left_edge.i, token.i + 1))
@@ -164,7 +169,7 @@ class MetricCheck:
     def __init__(self, nlp: Language, rules: Sequence[LoadedRule]) -> None:
         self._rules = list(rules)
 
-    def __call__(self, doc: Doc) -> Iterator[Hit]:
+    def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
         words = None
         for rule in self._rules:
             spec: Any = rule.spec

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from spacy.matcher import Matcher
 
 from pushlint.checks.base import Hit
+from pushlint.checks.prefilter import DocWords, HashedRequirement, hashed, pattern_requirements
 from pushlint.rules.loader import LoadedRule, RuleFileError, RuleProblem
 
 if TYPE_CHECKING:
@@ -17,32 +18,35 @@ if TYPE_CHECKING:
 
 
 class PatternCheck:
+    """One Matcher per pattern, run only when the pattern's literal words occur in the doc.
+
+    Overlapping matches of one rule are resolved by the engine (longest wins), so the
+    patterns of a rule need not share a matcher."""
+
     def __init__(self, nlp: Language, rules: Sequence[LoadedRule]) -> None:
-        self._matcher = Matcher(nlp.vocab, validate=True)
-        self._rules: dict[int, LoadedRule] = {}
+        self._patterns: list[tuple[LoadedRule, Matcher, list[HashedRequirement]]] = []
         problems: list[RuleProblem] = []
         for rule in rules:
-            patterns = rule.spec.patterns or []  # type: ignore[union-attr]
-            ok = True
-            for i, pattern in enumerate(patterns):
-                probe = Matcher(nlp.vocab, validate=True)
+            for i, pattern in enumerate(rule.spec.patterns or []):  # type: ignore[union-attr]
+                matcher = Matcher(nlp.vocab, validate=True)
                 try:
-                    probe.add("probe", [pattern])
+                    matcher.add(rule.id, [pattern])
                 except Exception as exc:  # spaCy raises several types for bad patterns
-                    ok = False
                     message, token = explain_pattern_error(exc, pattern)
                     where = ("patterns", i) if token is None else ("patterns", i, token)
                     problems.append(rule.problem(f"invalid token pattern: {message}", *where))
-            if ok:
-                key = nlp.vocab.strings.add(rule.id)
-                self._rules[key] = rule
-                self._matcher.add(rule.id, patterns, greedy="LONGEST")
+                    continue
+                requirements = hashed(pattern_requirements(pattern), nlp.vocab.strings)
+                self._patterns.append((rule, matcher, requirements))
         if problems:
             raise RuleFileError(problems)
 
-    def __call__(self, doc: Doc) -> Iterator[Hit]:
-        for key, start, end in self._matcher(doc):
-            yield Hit(self._rules[key], start, end)
+    def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
+        words = words or DocWords(doc)
+        for rule, matcher, requirements in self._patterns:
+            if words.satisfies(requirements):
+                for _, start, end in matcher(doc):
+                    yield Hit(rule, start, end)
 
 
 _TOKEN_LOC = re.compile(r"\[pattern -> (\d+) -> ([^\]]+)\] ([^\[]+)")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from spacy.matcher import PhraseMatcher
 
 from pushlint.checks.base import Hit
+from pushlint.checks.prefilter import DocWords
 from pushlint.rules.loader import LoadedRule, RuleFileError
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class PhraseCheck:
         if problems:
             raise RuleFileError(problems)
 
-    def __call__(self, doc: Doc) -> Iterator[Hit]:
+    def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
         for matcher in self._matchers:
             for key, start, end in matcher(doc):
                 yield Hit(self._rules[key], start, end)

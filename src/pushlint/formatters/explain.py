@@ -30,12 +30,12 @@ def render(rule: LoadedRule, console: Console) -> None:
             console.print(Text("  ") + _marked(example, console))
     if spec.rewrite or spec.examples.pass_:
         console.print(Text("\nUse instead", style="bold"))
-        for item in spec.rewrite:
+        for item in spec.rewrites:
             console.print(Text.assemble("  ", ("-> ", "green"), item.text))
         for example in spec.examples.pass_:
             console.print(Text.assemble("  ", ("ok ", "green"), example))
     if not spec.is_signal:
-        safe = [r for r in spec.rewrite if r.safe]
+        safe = [r for r in spec.rewrites if r.safe]
         verdict = (
             f"Safe: --fix may replace the span with {safe[0].replacement!r}."
             if safe

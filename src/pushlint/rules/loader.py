@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -153,11 +152,6 @@ def load_rule_file(path: Path) -> list[LoadedRule]:
 
 def load_rules(extra: Sequence[Path] = (), *, shipped: bool = True) -> RuleSet:
     """Load the shipped packs (unless told not to) and any extra files or folders."""
-    return _load_rules(tuple(extra), shipped)
-
-
-@cache
-def _load_rules(extra: tuple[Path, ...], shipped: bool) -> RuleSet:
     paths = ([shipped_packs_dir()] if shipped else []) + list(extra)
     problems: list[RuleProblem] = []
     rules: list[LoadedRule] = []
@@ -259,7 +253,21 @@ def _problems_from(
         if signature not in seen:
             seen.add(signature)
             problems.append(RuleProblem(file, mark.line, mark.column, rule_id, message))
-    return problems
+    # "missing key 'message'" adds nothing when "unknown key 'mesage' (did you mean
+    # 'message'?)" is reported for the same rule.
+    suggested = {
+        (p.rule, p.problem.rsplit("did you mean ", 1)[1].rstrip("?)"))
+        for p in problems
+        if "did you mean" in p.problem
+    }
+    return [
+        p
+        for p in problems
+        if not (
+            p.problem.startswith("missing key ")
+            and (p.rule, p.problem.removeprefix("missing key ")) in suggested
+        )
+    ]
 
 
 def _rule_id(data: dict[str, Any], path: tuple[Any, ...]) -> str | None:

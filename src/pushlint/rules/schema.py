@@ -56,11 +56,6 @@ class Rewrite(_Strict):
         default=False, description="True when `replacement` may be applied mechanically."
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, value: Any) -> Any:
-        return {"text": value} if isinstance(value, str) else value
-
     @model_validator(mode="after")
     def _safe_needs_replacement(self) -> Rewrite:
         if self.safe and self.replacement is None:
@@ -90,9 +85,16 @@ class RuleBase(_Strict):
     weight: float = Field(default=10.0, ge=0, le=100, description="Points in the score.")
     message: str = Field(min_length=1, description="The problem, in the customer's terms.")
     why: str = Field(min_length=1)
-    rewrite: list[Rewrite] = Field(default_factory=list)
+    rewrite: list[str | Rewrite] = Field(
+        default_factory=list, description="Suggestions: plain text, or text with a replacement."
+    )
     examples: Examples = Field(default_factory=Examples)
     unless: Unless | None = None
+
+    @property
+    def rewrites(self) -> list[Rewrite]:
+        """Every rewrite as a Rewrite, whether written as plain text or as a mapping."""
+        return [Rewrite(text=r) if isinstance(r, str) else r for r in self.rewrite]
 
     @property
     def is_signal(self) -> bool:
@@ -113,7 +115,7 @@ class RuleBase(_Strict):
         if not self.is_signal and not self.rewrite:
             raise ValueError("a flagging rule needs at least one `rewrite`")
         allowed = self.placeholders()
-        for item in self.rewrite:
+        for item in self.rewrites:
             for field_text in (item.text, item.replacement or ""):
                 for name in _placeholders(field_text):
                     if name not in allowed:

@@ -1,0 +1,85 @@
+"""The library API: positions, streaming over files, and inputs that cannot be read."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pushlint
+from pushlint.records import FileError, Report
+
+from .conftest import EXAMPLES
+
+
+def test_lint_text_returns_a_report_with_1_based_positions() -> None:
+    text = "Hi Sam,\n\nThanks for the call.\nThis discount expires on Friday."
+    report = pushlint.lint_text(text)
+    assert isinstance(report, Report)
+    (finding,) = [f for f in report.findings if f.rule == "PL303"]
+    assert (finding.line, finding.column) == (4, 6)
+    assert (finding.end_line, finding.end_column) == (4, 22)
+    assert finding.text == "discount expires" == text[finding.start : finding.end]
+    assert finding.suggestions and finding.points > 0
+    assert report.path == "-"
+
+
+def test_lint_paths_keeps_input_order_and_expands_folders() -> None:
+    result = pushlint.lint_paths(
+        [EXAMPLES / "pushy", EXAMPLES / "customer-centric" / "short-check.txt"]
+    )
+    paths = [r.path for r in result.reports]
+    assert paths[-1].endswith("short-check.txt")
+    assert paths[:-1] == sorted(paths[:-1]) and all("pushy" in p for p in paths[:-1])
+    assert result.model and not result.errors
+
+
+def test_an_unreadable_input_is_reported_and_the_rest_still_linted(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("We are the leading provider of CRM software.", encoding="utf-8")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00\x01")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9 pricing ends Friday".encode("latin-1"))
+    result = pushlint.lint_paths([binary, tmp_path / "missing.txt", latin, good])
+    assert [r.path for r in result.reports] == [str(good)]
+    problems = {Path(e.path).name: e.problem for e in result.errors}
+    assert set(problems) == {"image.txt", "missing.txt", "latin.txt"}
+    assert "binary" in problems["image.txt"]
+    assert "UTF-8" in problems["latin.txt"]
+    assert all(isinstance(e, FileError) for e in result.errors)
+
+
+def test_utf8_bom_and_utf16_inputs_are_decoded(tmp_path: Path) -> None:
+    text = "We are the leading provider of CRM software."
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes(text.encode("utf-16"))
+    result = pushlint.lint_paths([bom, wide])
+    assert [r.findings[0].column for r in result.reports] == [1, 1]
+    assert all(r.findings[0].rule == "PL101" for r in result.reports)
+
+
+def test_extra_rule_pack_adds_to_the_shipped_ones(tmp_path: Path) -> None:
+    pack = tmp_path / "team.yaml"
+    pack.write_text(
+        """\
+rules:
+  - id: TEAM1
+    name: synergy
+    kind: phrase
+    category: buzzwords
+    level: error
+    weight: 5
+    message: Buzzword.
+    why: Empty.
+    rewrite: [Say what changes for them.]
+    phrases: [synergy, synergies]
+""",
+        encoding="utf-8",
+    )
+    report = pushlint.lint_text(
+        "Huge synergies here. We are the leading CRM provider.", rules=[pack]
+    )
+    assert {"TEAM1", "PL101"} <= {f.rule for f in report.findings}
+    assert next(f for f in report.findings if f.rule == "TEAM1").level == "error"

@@ -1,0 +1,76 @@
+"""spaCy pattern errors are reported at the pattern's line, with the rule id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pushlint.api import get_linter
+from pushlint.rules import RuleFileError
+
+from .conftest import write_rules
+
+PATTERN_RULE = """\
+rules:
+  - id: T100
+    name: touching-base
+    kind: pattern
+    category: nagging
+    message: Nags.
+    why: Because.
+    rewrite: [Ask a real question.]
+    patterns:
+      - - {LOWER: touching}
+        - {LOWER: base}
+      - - {LOWER: circling}
+        - {LOWER: back}
+"""
+
+
+def test_invalid_token_pattern_names_line_and_token(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, PATTERN_RULE.replace("{LOWER: back}", "{LOWR: back}"))
+    with pytest.raises(RuleFileError) as caught:
+        get_linter(model="blank", rules=[path], shipped=False)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.rule) == (13, "T100")
+    assert "invalid token pattern" in problem.problem
+
+
+def test_yaml_boolean_in_a_pattern_gets_a_quoting_hint(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, PATTERN_RULE.replace("{LOWER: base}", "{LOWER: on}"))
+    with pytest.raises(RuleFileError, match=r"quote the word") as caught:
+        get_linter(model="blank", rules=[path], shipped=False)
+    assert caught.value.problems[0].line == 11
+
+
+def test_invalid_dependency_pattern_is_reported(tmp_path: Path) -> None:
+    body = """\
+rules:
+  - id: T200
+    name: broken-dep
+    kind: dependency
+    category: vendor-centric
+    message: M.
+    why: W.
+    rewrite: [R.]
+    patterns:
+      - - RIGHT_ID: verb
+          RIGHT_ATTRS: {LEMMA: offer}
+        - LEFT_ID: nowhere
+          REL_OP: ">"
+          RIGHT_ID: obj
+          RIGHT_ATTRS: {DEP: dobj}
+"""
+    path = write_rules(tmp_path, body)
+    with pytest.raises(RuleFileError) as caught:
+        get_linter(rules=[path], shipped=False)
+    (problem,) = caught.value.problems
+    assert problem.line == 10
+    assert "invalid dependency pattern" in problem.problem
+
+
+def test_rewrite_placeholders_are_checked_at_load_time(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, PATTERN_RULE.replace("[Ask a real question.]", "['Say {thing}']"))
+    with pytest.raises(RuleFileError, match=r"rewrite uses \{thing\}"):
+        get_linter(model="blank", rules=[path], shipped=False)

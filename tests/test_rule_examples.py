@@ -1,0 +1,63 @@
+"""Every shipped rule proves itself on its own examples: flag spans exact, pass cases quiet."""
+
+from __future__ import annotations
+
+import pytest
+
+from pushlint.api import Linter
+from pushlint.examples import run_examples, strip_marks
+from pushlint.rules import load_rules
+
+SHIPPED = load_rules().rules
+CASES = [
+    pytest.param(rule, kind, i, id=f"{rule.id}-{rule.spec.name}-{kind}{i}")
+    for rule in SHIPPED
+    for kind, items in (("flag", rule.spec.examples.flag), ("pass", rule.spec.examples.pass_))
+    for i in range(len(items))
+]
+
+
+@pytest.mark.parametrize(("rule", "kind", "index"), CASES)
+def test_rule_example(linter: Linter, rule, kind: str, index: int) -> None:
+    result = [r for r in run_examples(linter, rule) if r.kind == kind][index]
+    if kind == "flag" and result.expected:
+        assert sorted(result.actual) == sorted(result.expected), result.text
+    elif kind == "flag":
+        assert result.actual, f"{rule.id} did not fire on: {result.text}"
+    else:
+        assert not result.actual, f"{rule.id} fired on a pass example: {result.actual}"
+
+
+@pytest.mark.parametrize("rule", SHIPPED, ids=lambda r: r.id)
+def test_every_shipped_rule_has_flag_and_pass_examples(rule) -> None:
+    assert rule.spec.examples.flag, f"{rule.id} has no flag example"
+    assert rule.spec.examples.pass_, f"{rule.id} has no pass example"
+
+
+@pytest.mark.parametrize("rule", [r for r in SHIPPED if not r.spec.is_signal], ids=lambda r: r.id)
+def test_every_flagging_rule_offers_a_rewrite(rule) -> None:
+    assert rule.spec.rewrite
+    assert all(item.text.strip() for item in rule.spec.rewrites)
+
+
+def test_shipped_packs_cover_the_core_categories() -> None:
+    categories = {r.spec.category for r in SHIPPED}
+    assert {
+        "vendor-centric",
+        "feature-dumping",
+        "quarter-pressure",
+        "customer-outcome",
+    } <= categories
+    for category in ("vendor-centric", "feature-dumping", "quarter-pressure"):
+        assert len([r for r in SHIPPED if r.spec.category == category]) >= 3
+
+
+def test_core_packs_use_the_parse() -> None:
+    parse_rules = [r.id for r in SHIPPED if "parse" in r.spec.needs()]
+    assert {"PL101", "PL102", "PL201", "PL303", "PL901"} <= set(parse_rules)
+
+
+def test_strip_marks_returns_the_marked_offsets() -> None:
+    text, spans = strip_marks("a [[bc]] d [[e]]")
+    assert text == "a bc d e"
+    assert [text[s:e] for s, e in spans] == ["bc", "e"]

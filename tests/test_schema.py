@@ -1,0 +1,75 @@
+"""The shipped JSON Schema is generated from the loader's own models and agrees with it."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from pushlint.rules import RuleFileError, load_rule_file, shipped_packs_dir
+from pushlint.rules.schema import rule_json_schema
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "src" / "pushlint" / "rule-schema.json"
+SHIPPED = sorted(shipped_packs_dir().glob("*.yaml"))
+
+
+def test_shipped_schema_file_is_up_to_date() -> None:
+    on_disk = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert on_disk == json.loads(json.dumps(rule_json_schema())), (
+        'regenerate with: python -c "import json; from pushlint.rules.schema import '
+        'rule_json_schema as s; print(json.dumps(s(), indent=2, sort_keys=True))" '
+        "> src/pushlint/rule-schema.json"
+    )
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_shipped_pack_validates_against_the_schema(path: Path) -> None:
+    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), rule_json_schema())
+
+
+def _first_rule(data: dict[str, Any]) -> dict[str, Any]:
+    return data["rules"][0]
+
+
+MUTATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], bool]] = {
+    "unchanged": (lambda d: None, True),
+    "misspelt key": (lambda d: _first_rule(d).__setitem__("mesage", "x"), False),
+    "unknown kind": (lambda d: _first_rule(d).__setitem__("kind", "regex"), False),
+    "bad level": (lambda d: _first_rule(d).__setitem__("level", "fatal"), False),
+    "weight as text": (lambda d: _first_rule(d).__setitem__("weight", "high"), False),
+    "weight too big": (lambda d: _first_rule(d).__setitem__("weight", 1000), False),
+    "name not kebab": (lambda d: _first_rule(d).__setitem__("name", "Vendor Self"), False),
+    "string rewrite": (lambda d: _first_rule(d).__setitem__("rewrite", ["Say why."]), True),
+    "mapping rewrite": (
+        lambda d: _first_rule(d).__setitem__("rewrite", [{"text": "T", "replacement": "R"}]),
+        True,
+    ),
+    "unknown pack key": (lambda d: d.__setitem__("packs", {}), False),
+}
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=str)
+def test_loader_and_schema_agree(mutation: str, tmp_path: Path) -> None:
+    mutate, valid = MUTATIONS[mutation]
+    data = yaml.safe_load((shipped_packs_dir() / "vendor-centric.yaml").read_text(encoding="utf-8"))
+    data = copy.deepcopy(data)
+    mutate(data)
+    path = tmp_path / "pack.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    try:
+        load_rule_file(path)
+        loader_ok = True
+    except RuleFileError:
+        loader_ok = False
+    try:
+        jsonschema.validate(data, rule_json_schema())
+        schema_ok = True
+    except jsonschema.ValidationError:
+        schema_ok = False
+    assert (loader_ok, schema_ok) == (valid, valid)
