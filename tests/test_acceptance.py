@@ -10,7 +10,8 @@ PUSHY = (
     "the end of the quarter, so please sign by Friday so we can include you in this quarter."
 )
 CUSTOMER_CENTRIC = (
-    "You mentioned that your store managers spend Sunday nights rebuilding next week's rota by hand. "
+    "You mentioned that your store managers spend Sunday nights rebuilding next week's rota "
+    "by hand. "
     "Every week without a shared schedule costs your managers about six hours, and your staff find "
     "out about shift changes too late. A scheduling tool that syncs with payroll would let your "
     "managers publish the rota on Friday, so your staff can swap shifts themselves. "
