@@ -30,7 +30,7 @@ def test_installed_console_script_lints_stdin() -> None:
     assert done.returncode == 1, done.stderr
     doc = json.loads(done.stdout)
     assert doc["files"][0]["path"] == "-"
-    assert {f["category"] for f in doc["files"][0]["findings"]} == {"quarter-pressure"}
+    assert "quarter-pressure" in {f["category"] for f in doc["files"][0]["findings"]}
 
 
 def test_python_dash_m_runs_the_same_cli() -> None:

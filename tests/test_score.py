@@ -70,10 +70,10 @@ def test_score_is_capped_at_100() -> None:
     ("value", "band"),
     [
         (0, "customer-centric"),
-        (19, "customer-centric"),
-        (20, "balanced"),
-        (49, "balanced"),
-        (50, "pushy"),
+        (14, "customer-centric"),
+        (15, "balanced"),
+        (29, "balanced"),
+        (30, "pushy"),
         (100, "pushy"),
     ],
 )

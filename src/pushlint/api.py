@@ -120,4 +120,4 @@ def lint_paths(
 
 
 def _with_notes(report: Report, path: str, notes: tuple[str, ...]) -> Report:
-    return dataclasses.replace(report, path=path, notes=notes)
+    return dataclasses.replace(report, path=path, notes=(*notes, *report.notes))

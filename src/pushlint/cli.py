@@ -153,6 +153,49 @@ def explain(
     explain_format.render(found, _stdout())
 
 
+@app.command(name="eval")
+def eval_command(
+    corpus: Annotated[
+        list[Path],
+        typer.Argument(help="Labelled corpus: folders by label, or .yaml/.jsonl/.csv files."),
+    ],
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option("--rules", "-r", help="Add a rule pack file or folder (repeatable)."),
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.pretty,
+    show: Annotated[int, typer.Option(help="How many misses and false alarms to list.")] = 10,
+    min_auc: Annotated[
+        float | None, typer.Option(help="Exit 1 when the ROC AUC is below this (for CI).")
+    ] = None,
+) -> None:
+    """Measure the rules against a labelled corpus: ROC AUC, bands, per-rule counts."""
+    from pushlint.api import get_linter
+    from pushlint.corpus import CorpusError, load_corpus
+    from pushlint.evaluate import evaluate
+    from pushlint.formatters import evaluation as evaluation_format
+    from pushlint.nlp import ModelError
+    from pushlint.rules.loader import RuleFileError
+
+    try:
+        samples = load_corpus(corpus)
+        linter = get_linter(model, rules or ())
+    except (CorpusError, RuleFileError, ModelError) as exc:
+        raise _fail(str(exc)) from None
+    if not samples:
+        raise _fail("the corpus holds no labelled messages")
+    result = evaluate(samples, linter)
+    if output_format is OutputFormat.json:
+        print(evaluation_format.render_json(result, linter.model))
+    else:
+        evaluation_format.render(result, _stdout(), show=show)
+    failing = min_auc is not None and (result.auc is None or result.auc < min_auc)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
 def main() -> None:
     app(prog_name="pushlint")
 

@@ -18,6 +18,7 @@ from pushlint.checks.base import Hit
 from pushlint.records import Finding, Report, Suggestion
 from pushlint.rules.loader import LoadedRule, RuleSet
 from pushlint.score import score_items
+from pushlint.turns import Layout, layout_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -52,6 +53,9 @@ class Engine:
                 self._unless[rule.id] = (frozenset(refs - {rule.id}), rule.spec.unless.within)
 
     def report(self, doc: Doc, hits: Sequence[Hit]) -> Report:
+        layout = layout_of(doc)
+        # Only the seller's own words count: not a customer's turn, not a quoted line.
+        hits = [h for h in hits if _by_seller(doc, h, layout)]
         conditional = [h for h in hits if h.rule.id in self._unless]
         sentence_of = _sentence_index(doc) if conditional else []
         kept = [h for h in hits if not self._suppressed(h, hits, sentence_of)]
@@ -79,6 +83,7 @@ class Engine:
             signals=tuple(f for f in findings if f.signal),
             penalty=scored.penalty,
             relief=scored.relief,
+            notes=tuple(n for n in (layout.note(),) if n),
         )
 
     def _suppressed(self, hit: Hit, hits: Sequence[Hit], sentence_of: list[int]) -> bool:
@@ -97,6 +102,13 @@ class Engine:
             if theirs[0] <= own[1] + reach and own[0] <= theirs[1] + reach:
                 return True
         return False
+
+
+def _by_seller(doc: Doc, hit: Hit, layout: Layout) -> bool:
+    if hit.start >= len(doc):
+        return True
+    span = doc[hit.start : hit.end]
+    return layout.overlaps_seller(span.start_char, span.end_char)
 
 
 def _sentence_starts(doc: Doc) -> numpy.ndarray:

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 from pushlint.checks.base import Hit
 from pushlint.checks.prefilter import DocWords
 from pushlint.rules.loader import LoadedRule
+from pushlint.turns import layout_of, words_in
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 
 @dataclass(frozen=True)
 class MetricValue:
-    value: float
+    value: float | None  # None: the measure does not apply (a call metric on an email)
     evidence: list[tuple[int, int]] = field(default_factory=list)  # token spans
 
 
@@ -79,24 +80,72 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
     min_vendor=4,
 )
 def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    vendor, customer = _subjects(doc, params)
+    if len(vendor) < int(params["min_vendor"]):
+        return MetricValue(0.0)
+    return MetricValue(len(vendor) / (len(vendor) + customer), vendor)
+
+
+@metric(
+    "vendor_subject_margin",
+    needs={"parse"},
+    summary=(
+        "Clauses whose subject is the vendor (we, our product) minus clauses whose subject "
+        "is the customer (you, your team). A plain 'I' counts for neither."
+    ),
+    vendor_words=["we", "us"],
+    vendor_possessives=["our"],
+    customer_words=["you"],
+    customer_possessives=["your"],
+    shared_verbs=[
+        "talk", "meet", "discuss", "speak", "chat", "look", "review", "go", "start", "plan",
+        "decide", "help", "do", "wait", "try", "see", "compare", "walk", "find", "pick",
+        "figure", "agree", "work", "schedule", "set", "sit", "map", "check", "test", "keep",
+    ],
+)  # fmt: skip
+def _vendor_subject_margin(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    vendor, customer = _subjects(doc, params)
+    return MetricValue(float(len(vendor) - customer), vendor)
+
+
+def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], int]:
+    """Token spans of vendor-owned subjects, and the number of customer-owned ones."""
     vendor_words = {w.lower() for w in params["vendor_words"]}
     vendor_poss = {w.lower() for w in params["vendor_possessives"]}
+    shared = {w.lower() for w in params.get("shared_verbs", ())}
     customer_words = {w.lower() for w in params["customer_words"]}
     customer_poss = {w.lower() for w in params["customer_possessives"]}
     vendor: list[tuple[int, int]] = []
     customer = 0
     subjects = {doc.vocab.strings["nsubj"], doc.vocab.strings["nsubjpass"]}
     deps = doc.to_array(["DEP"]).reshape(-1).tolist() if len(doc) else []
+    layout = layout_of(doc)
     for i in (i for i, dep in enumerate(deps) if dep in subjects):
         token = doc[i]
+        if not layout.by_seller(token.idx):
+            continue
         owners = {c.lower_ for c in token.children if c.dep_ == "poss"}
+        if token.lower_ in vendor_words and _shared_we(token, shared):
+            continue
         if token.lower_ in vendor_words or owners & vendor_poss:
             vendor.append((token.left_edge.i, token.i + 1))
         elif token.lower_ in customer_words or owners & customer_poss:
             customer += 1
-    if len(vendor) < int(params["min_vendor"]):
-        return MetricValue(0.0)
-    return MetricValue(len(vendor) / (len(vendor) + customer), vendor)
+    return vendor, customer
+
+
+def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
+    """An inclusive "we" (seller and reader together): "before we talk", "should we meet?",
+    "we'd be happy to help". Those clauses are not the vendor talking about itself."""
+    verb = subject.head
+    if verb.lemma_.lower() in shared_verbs:
+        return True
+    if verb.lemma_ == "be" and any(
+        c.dep_ == "acomp" and c.lower_ in {"happy", "glad"} for c in verb.children
+    ):
+        return True
+    last = subject.sent[-1] if subject.sent[-1].is_space is False else subject.sent[-2]
+    return last.text == "?" or any(c.dep_ == "aux" and c.i < subject.i for c in verb.children)
 
 
 _BULLET = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\d{1,2}[.)])[ \t]+\S")
@@ -120,9 +169,11 @@ def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
     best: tuple[int, int, int] = (0, 0, 0)  # length, start char, end char
     run_len, run_start = 0, 0
     offset = 0
+    layout = layout_of(doc)
     for line in doc.text.splitlines(keepends=True):
         words = set(re.findall(r"[a-z']+", line.lower()))
-        if _BULLET.match(line) and not words & outcome:
+        mine = layout.by_seller(offset + len(line) - len(line.lstrip()))
+        if mine and _BULLET.match(line) and not words & outcome:
             if run_len == 0:
                 run_start = offset + len(line) - len(line.lstrip())
             run_len += 1
@@ -148,21 +199,99 @@ def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
     exclude_words=[
         "minutes", "call", "demo", "chat", "meeting", "meet", "calendar", "slot", "free",
         "available", "open", "interested", "email", "emails", "message", "see", "receive",
-        "sign", "contract", "time",
+        "sign", "contract", "time", "confirm", "decision", "decide", "forward", "proceed",
+        "thoughts", "update", "ready", "commit", "approve", "proposal", "quote", "deal",
+        "order", "pricing", "price", "discount", "offer", "talk", "connect", "hear", "respond",
+        "reply", "back", "person", "still", "either",
     ],
 )  # fmt: skip
 def _customer_questions(doc: Doc, params: dict[str, Any]) -> MetricValue:
     customer = {w.lower() for w in params["customer_words"]}
     exclude = {w.lower() for w in params["exclude_words"]}
     found: list[tuple[int, int]] = []
+    layout = layout_of(doc)
     for sent in doc.sents:
         words = [t for t in sent if not t.is_space]
-        if not words or words[-1].text != "?":
+        if not words or words[-1].text != "?" or not layout.by_seller(words[-1].idx):
             continue
         lowered = {t.lower_ for t in words}
         if lowered & customer and not lowered & exclude:
             found.append((sent.start, sent.end))
     return MetricValue(float(len(found)), found)
+
+
+def _token_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None and len(span) else None
+
+
+def _spoken(doc: Doc) -> tuple[int, int] | None:
+    """Words said by the seller and by everyone, or None when the text is no call."""
+    layout = layout_of(doc)
+    if not layout.is_call:
+        return None
+    seller = sum(words_in(doc.text, t.text_start, t.end) for t in layout.turns if t.seller)
+    total = sum(words_in(doc.text, t.text_start, t.end) for t in layout.turns)
+    return seller, total
+
+
+@metric(
+    "rep_talk_share",
+    needs=set(),
+    unit="share",
+    summary=(
+        "In call notes, the seller's share of all words spoken. Call research links a rep "
+        "talk share above about 65% with lost deals. Not applicable to emails."
+    ),
+    min_words=60,
+)
+def _rep_talk_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    spoken = _spoken(doc)
+    if spoken is None or spoken[1] < int(params["min_words"]) or not spoken[1]:
+        return MetricValue(None)
+    first = next(t for t in layout_of(doc).turns if t.seller)
+    evidence = _token_span(doc, first.text_start, first.end)
+    return MetricValue(spoken[0] / spoken[1], [evidence] if evidence else [])
+
+
+@metric(
+    "rep_questions",
+    needs=set(),
+    summary=(
+        "In call notes, how many questions the seller asked (sentences ending in '?'). "
+        "Not applicable to emails or to calls where the seller said less than `min_words`."
+    ),
+    min_words=25,
+)
+def _rep_questions(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    spoken = _spoken(doc)
+    if spoken is None or spoken[0] < int(params["min_words"]):
+        return MetricValue(None)
+    layout = layout_of(doc)
+    seller_turns = [t for t in layout.turns if t.seller]
+    asked = sum(doc.text[t.text_start : t.end].count("?") for t in seller_turns)
+    evidence = _token_span(doc, seller_turns[0].text_start, seller_turns[0].end)
+    return MetricValue(float(asked), [evidence] if evidence else [])
+
+
+@metric(
+    "rep_longest_monologue",
+    needs=set(),
+    summary=(
+        "In call notes, the most words the seller said without the other side speaking "
+        "(consecutive seller turns count as one)."
+    ),
+)
+def _rep_longest_monologue(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    layout = layout_of(doc)
+    if not layout.is_call:
+        return MetricValue(None)
+    runs = [(words_in(doc.text, s, e), s, e) for s, e in layout.seller_runs()]
+    if not runs:
+        return MetricValue(0.0)
+    words, start, end = max(runs)
+    evidence = _token_span(doc, start, end)
+    return MetricValue(float(words), [evidence] if evidence else [])
 
 
 class MetricCheck:
@@ -179,13 +308,18 @@ class MetricCheck:
                     continue
             definition = METRICS[spec.metric]
             result = definition.func(doc, {**definition.params, **spec.params})
+            if result.value is None:
+                continue
             fires = (spec.above is not None and result.value > spec.above) or (
                 spec.below is not None and result.value < spec.below
             )
             if not fires:
                 continue
-            start, end = result.evidence[0] if result.evidence else _first_sentence(doc)
-            yield Hit(rule, start, end, value=result.value)
+            # A flag reports where it starts; a signal reports every piece of evidence, so
+            # that sentence-level conditions can see each one.
+            spans = result.evidence or [_first_sentence(doc)]
+            for start, end in spans if spec.is_signal else spans[:1]:
+                yield Hit(rule, start, end, value=result.value)
 
 
 def _first_sentence(doc: Doc) -> tuple[int, int]:

@@ -44,6 +44,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         ],
         "penalty": report.penalty,
         "relief": report.relief,
+        "notes": list(report.notes),
     }
 
 

@@ -35,6 +35,8 @@ def _report(report: Report, console: Console) -> None:
     if parts:
         header.append("  (" + ", ".join(parts) + ")", style="dim")
     console.print(header)
+    for note in report.notes:
+        console.print(Text(f"  note: {note}", style="dim"))
     for finding in report.findings:
         _finding(finding, console)
     for signal in report.signals:

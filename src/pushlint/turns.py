@@ -1,0 +1,170 @@
+"""Who wrote which part of a message: speaker turns in call notes, quoted lines in email.
+
+pushlint judges only the seller's own words. In call notes with speaker prefixes
+(`Rep:`, `Customer:`, `Dana:`) the customer's turns are not linted but feed the call
+metrics; in any message, lines quoted with `>` are someone else's words. Pure text
+analysis, no spaCy, so it is cheap and testable on its own.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+SELLER_LABELS = frozenset(
+    {"rep", "seller", "ae", "sdr", "bdr", "sales", "salesperson", "me", "account executive",
+     "sales rep", "agent", "csm", "am"}
+)  # fmt: skip
+BUYER_LABELS = frozenset(
+    {"customer", "prospect", "buyer", "client", "lead", "them", "caller", "user"}
+)
+# Line labels in email and notes that are not speakers.
+NOT_SPEAKERS = frozenset(
+    {"subject", "from", "to", "cc", "bcc", "date", "sent", "re", "fw", "fwd", "note", "notes",
+     "ps", "p.s", "p.s.", "agenda", "pricing", "timeline", "step", "example", "update", "action",
+     "summary", "next steps", "question", "answer", "q", "a", "tl;dr", "tldr", "attendees",
+     "when", "where", "why", "what", "how", "who", "goal", "goals", "result", "results",
+     "outcome", "context", "problem", "impact", "ask", "edit", "phone", "email", "web",
+     "mobile", "tel", "office", "http", "https", "warning", "important", "reminder"}
+)  # fmt: skip
+_TURN = re.compile(
+    r"^[ \t]*(?P<speaker>[A-Za-z][\w.'\-]*(?:[ \t][A-Za-z][\w.'\-]*){0,2})[ \t]*:[ \t]+(?=\S)",
+    re.MULTILINE,
+)
+_QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+MIN_TURNS = 3
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str
+    start: int  # where the label starts
+    text_start: int  # where the spoken text starts (after "Name: ")
+    end: int
+    seller: bool
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The parts of a message and which of them the seller wrote (character ranges)."""
+
+    turns: tuple[Turn, ...]
+    seller: str | None
+    seller_guessed: bool
+    writer: tuple[tuple[int, int], ...]
+
+    @property
+    def is_call(self) -> bool:
+        return bool(self.turns)
+
+    def by_seller(self, offset: int) -> bool:
+        """Whether the character at `offset` is the seller's own words."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return i >= 0 and offset < self.writer[i][1]
+
+    def overlaps_seller(self, start: int, end: int) -> bool:
+        """Whether any of [start, end) is the seller's own words."""
+        i = bisect.bisect_right(self._starts, max(start, end - 1)) - 1
+        while i >= 0 and self.writer[i][1] > start:
+            if self.writer[i][0] < end:
+                return True
+            i -= 1
+        return False
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [start for start, _ in self.writer]
+
+    def seller_runs(self) -> list[tuple[int, int]]:
+        """Consecutive seller turns merged: (start of first label, end of last turn)."""
+        runs: list[tuple[int, int]] = []
+        previous_seller = False
+        for turn in self.turns:
+            if turn.seller and previous_seller:
+                runs[-1] = (runs[-1][0], turn.end)
+            elif turn.seller:
+                runs.append((turn.text_start, turn.end))
+            previous_seller = turn.seller
+        return runs
+
+    def note(self) -> str | None:
+        if self.is_call and self.seller_guessed:
+            return f"call notes: taking {self.seller!r} (the first speaker) as the seller"
+        return None
+
+
+def analyse(text: str) -> Layout:
+    """Find speaker turns (if the text is call notes) and the seller's own text."""
+    turns = _turns(text)
+    if turns:
+        seller_turns = [t for t in turns if t.seller]
+        writer = [(t.text_start, t.end) for t in seller_turns]
+        seller = seller_turns[0].speaker if seller_turns else None
+        guessed = not any(t.speaker.lower() in SELLER_LABELS for t in turns) and not any(
+            t.speaker.lower() in BUYER_LABELS for t in turns
+        )
+        return Layout(tuple(turns), seller, guessed, tuple(_minus_quotes(text, writer)))
+    return Layout((), None, False, tuple(_minus_quotes(text, [(0, len(text))])))
+
+
+def _turns(text: str) -> list[Turn]:
+    labels = [m for m in _TURN.finditer(text) if m.group("speaker").lower() not in NOT_SPEAKERS]
+    speakers = {m.group("speaker").lower() for m in labels}
+    if len(labels) < MIN_TURNS or len(speakers) < 2:
+        return []
+    seller = _pick_seller([m.group("speaker") for m in labels])
+    turns = []
+    for i, match in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        speaker = match.group("speaker")
+        turns.append(Turn(speaker, match.start(), match.end(), end, speaker.lower() == seller))
+    return turns
+
+
+def _pick_seller(speakers: list[str]) -> str:
+    lowered = [s.lower() for s in speakers]
+    for name in lowered:
+        if name in SELLER_LABELS:
+            return name
+    buyers = {n for n in lowered if n in BUYER_LABELS}
+    if buyers:
+        return next(n for n in lowered if n not in buyers)
+    return lowered[0]
+
+
+def _minus_quotes(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut `>`-quoted lines out of the given ranges."""
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    result: list[tuple[int, int]] = []
+    for start, end in ranges:
+        cursor = start
+        for q_start, q_end in quotes:
+            if q_end <= cursor or q_start >= end:
+                continue
+            if q_start > cursor:
+                result.append((cursor, q_start))
+            cursor = max(cursor, q_end)
+        if cursor < end:
+            result.append((cursor, end))
+    return result
+
+
+def words_in(text: str, start: int, end: int) -> int:
+    return len(re.findall(r"[A-Za-z0-9']+", text[start:end]))
+
+
+def layout_of(doc: Doc) -> Layout:
+    """The doc's layout, computed once and kept in `doc.user_data`."""
+    layout = doc.user_data.get(_KEY)
+    if layout is None:
+        layout = doc.user_data[_KEY] = analyse(doc.text)
+    return layout
+
+
+_KEY = "pushlint.layout"
