@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from pushlint import __version__
@@ -137,3 +138,19 @@ def test_readme_documents_every_rule_category() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for category in ("vendor-centric", "feature-dumping", "quarter-pressure", "customer-outcome"):
         assert category in readme
+
+
+CATEGORY_EXAMPLES = sorted((EXAMPLES / "categories").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", CATEGORY_EXAMPLES, ids=lambda p: p.stem)
+def test_each_category_example_shows_its_findings_and_rewrites(path: Path) -> None:
+    result = run("check", str(path), "--format", "json")
+    (entry,) = json.loads(result.output)["files"]
+    mine = [f for f in entry["findings"] if f["category"] == path.stem]
+    assert mine, f"no {path.stem} finding in {path.name}"
+    assert all(f["suggestions"] for f in mine)
+    pretty = run("check", str(path)).output
+    assert "-> " in pretty
+    if path.stem == "passivity":
+        assert entry["score"] == 0 and result.exit_code == 0  # advice only, never a penalty

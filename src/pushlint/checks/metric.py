@@ -134,6 +134,9 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
     return vendor, customer
 
 
+_OFFER_MODALS = frozenset({"can", "could", "would", "'d", "might", "may"})
+
+
 def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
     """An inclusive "we" (seller and reader together): "before we talk", "should we meet?",
     "we'd be happy to help". Those clauses are not the vendor talking about itself."""
@@ -141,11 +144,42 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
     if verb.lemma_.lower() in shared_verbs:
         return True
     if verb.lemma_ == "be" and any(
-        c.dep_ == "acomp" and c.lower_ in {"happy", "glad"} for c in verb.children
+        c.dep_ in ("acomp", "advmod", "attr")
+        and c.lower_ in {"happy", "glad", "here", "there", "around", "available", "ready"}
+        for c in verb.children
     ):
+        return True
+    # "we can align your dates", "we could move your drop": an offer to act for them
+    if any(c.dep_ == "aux" and c.lower_ in _OFFER_MODALS for c in verb.children):
         return True
     last = subject.sent[-1] if subject.sent[-1].is_space is False else subject.sent[-2]
     return last.text == "?" or any(c.dep_ == "aux" and c.i < subject.i for c in verb.children)
+
+
+@metric(
+    "reader_references",
+    needs={"parse"},
+    summary=(
+        "How often the seller's text refers to the reader's own things or actions: "
+        "'your' + a noun (your team, your renewal) and 'you' as the subject of a verb."
+    ),
+    possessives=["your", "yours", "ur"],
+    subjects=["you", "u"],
+)
+def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    possessives = {w.lower() for w in params["possessives"]}
+    subjects = {w.lower() for w in params["subjects"]}
+    layout = layout_of(doc)
+    count = 0
+    for token in doc:
+        if not layout.by_seller(token.idx):
+            continue
+        if (token.lower_ in possessives and token.dep_ == "poss") or (
+            token.lower_ in subjects and token.dep_ in ("nsubj", "nsubjpass")
+        ):
+            count += 1
+    start, end = _first_sentence(doc)
+    return MetricValue(float(count), [(start, end)])
 
 
 _BULLET = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\d{1,2}[.)])[ \t]+\S")

@@ -1,0 +1,67 @@
+"""Speaker turns and quoted lines: only the seller's own words are judged."""
+
+from __future__ import annotations
+
+import pushlint
+from pushlint.turns import analyse
+
+CALL = (
+    "Rep: Thanks for joining. How are you handling renewals today?\n"
+    "Customer: Our vendor says they are the leading provider and wants us to sign by the "
+    "end of the quarter.\n"
+    "Rep: What would a good renewal process look like for your team?\n"
+    "Customer: Fewer spreadsheets.\n"
+)
+
+
+def test_labelled_call_finds_turns_and_the_seller() -> None:
+    layout = analyse(CALL)
+    assert layout.is_call
+    assert [t.speaker for t in layout.turns] == ["Rep", "Customer", "Rep", "Customer"]
+    assert [t.seller for t in layout.turns] == [True, False, True, False]
+    assert layout.note() is None  # "Rep" is a known seller label, nothing was guessed
+    customer_offset = CALL.index("leading provider")
+    assert not layout.by_seller(customer_offset)
+    assert layout.by_seller(CALL.index("renewals today"))
+
+
+def test_unlabelled_speakers_take_the_first_as_seller_and_say_so() -> None:
+    text = "Dana: Hi Sam.\nSam: Hi.\nDana: How is the rollout going?\nSam: Slowly.\n"
+    layout = analyse(text)
+    assert layout.seller == "Dana"
+    assert "first speaker" in (layout.note() or "")
+
+
+def test_a_buyer_label_makes_the_other_speaker_the_seller() -> None:
+    text = "Prospect: Hi.\nJordan: Hi, thanks for joining.\nProspect: Sure.\nJordan: Great.\n"
+    assert analyse(text).seller == "Jordan"
+
+
+def test_email_headers_and_notes_are_not_speakers() -> None:
+    text = "Subject: pricing\n\nHi Ana,\nNote: the attached file.\nPS: thanks.\n"
+    assert not analyse(text).is_call
+
+
+def test_quoted_lines_are_not_the_sellers_words() -> None:
+    text = "Thanks Ana, that helps.\n> We need to sign by the end of the quarter.\nBest, Jo\n"
+    layout = analyse(text)
+    assert not layout.by_seller(text.index("sign by"))
+    assert layout.by_seller(text.index("that helps"))
+
+
+def test_customer_turns_are_not_linted() -> None:
+    report = pushlint.lint_text(CALL)
+    assert not report.findings, [f.rule for f in report.findings]
+
+
+def test_call_metrics_flag_a_monologue_without_questions() -> None:
+    pitch = " ".join(["Our platform covers forecasting, coaching and pipeline reviews."] * 20)
+    text = f"Rep: {pitch}\nCustomer: OK.\nRep: {pitch}\nCustomer: Fine.\n"
+    rules = {f.rule for f in pushlint.lint_text(text).findings}
+    assert {"PL861", "PL862", "PL863"} <= rules
+
+
+def test_call_metrics_do_not_apply_to_emails() -> None:
+    text = "Hi Ana,\n\n" + " ".join(["Our platform covers forecasting and coaching."] * 30)
+    rules = {f.rule for f in pushlint.lint_text(text).findings}
+    assert not rules & {"PL861", "PL862", "PL863"}
