@@ -167,17 +167,19 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
     subjects=["you", "u"],
 )
 def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
-    possessives = {w.lower() for w in params["possessives"]}
-    subjects = {w.lower() for w in params["subjects"]}
+    strings = doc.vocab.strings
+    possessives = {strings.add(w.lower()) for w in params["possessives"]}
+    subjects = {strings.add(w.lower()) for w in params["subjects"]}
+    poss, nsubj, nsubjpass = strings["poss"], strings["nsubj"], strings["nsubjpass"]
     layout = layout_of(doc)
     count = 0
-    for token in doc:
-        if not layout.by_seller(token.idx):
-            continue
-        if (token.lower_ in possessives and token.dep_ == "poss") or (
-            token.lower_ in subjects and token.dep_ in ("nsubj", "nsubjpass")
+    # Read the columns once instead of building a Token per word: this runs on every message.
+    columns = doc.to_array(["LOWER", "DEP"]).tolist() if len(doc) else []
+    for i, (lower, dep) in enumerate(columns):
+        if (lower in possessives and dep == poss) or (
+            lower in subjects and dep in (nsubj, nsubjpass)
         ):
-            count += 1
+            count += layout.by_seller(doc[i].idx)
     start, end = _first_sentence(doc)
     return MetricValue(float(count), [(start, end)])
 
