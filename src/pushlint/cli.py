@@ -196,6 +196,224 @@ def eval_command(
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
+rules_app = typer.Typer(
+    help="Work on rule packs: list, show, test, validate, scaffold.", no_args_is_help=True
+)
+app.add_typer(rules_app, name="rules")
+
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", "-r", help="Add a rule pack file or folder (repeatable)."),
+]
+
+
+def _load(rules: list[Path] | None, *, shipped: bool = True):  # type: ignore[no-untyped-def]
+    from pushlint.rules.loader import RuleFileError, load_rules
+
+    try:
+        return load_rules(rules or (), shipped=shipped)
+    except RuleFileError as exc:
+        raise _fail(f"invalid rules:\n{exc}") from None
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: RulesOption = None,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    pack: Annotated[str | None, typer.Option(help="Only this pack.")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.pretty,
+) -> None:
+    """List the active rules: id, name, category, level, weight, kind and pack."""
+    from pushlint.formatters import rules as rules_format
+
+    chosen = [
+        r
+        for r in _load(rules).rules
+        if (category is None or r.spec.category == category) and (pack is None or r.pack == pack)
+    ]
+    if output_format is OutputFormat.json:
+        print(rules_format.render_list_json(chosen))
+    else:
+        rules_format.render_list(chosen, _stdout())
+
+
+@rules_app.command("show")
+def rules_show(
+    rule: Annotated[str, typer.Argument(help="Rule id or name.")],
+    rules: RulesOption = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline for the examples.")] = None,
+) -> None:
+    """Show a rule's definition, its documentation, and its examples as the linter sees them."""
+    from pushlint.api import get_linter
+    from pushlint.examples import run_examples
+    from pushlint.formatters import explain as explain_format
+    from pushlint.formatters import rules as rules_format
+
+    ruleset = _load(rules)
+    found = ruleset.get(rule)
+    if found is None:
+        raise _fail(f"no rule {rule!r}")
+    console = _stdout()
+    rules_format.render_definition(found, console)
+    explain_format.render(found, console)
+    console.print("\n[bold]Examples, as the linter sees them[/]")
+    rules_format.render_results(run_examples(get_linter(model, rules or ()), found), console)
+
+
+@rules_app.command("test")
+def rules_test(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Rule pack files or folders to test (default: the shipped packs)."),
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show failures only.")] = False,
+) -> None:
+    """Run every rule's `flag` and `pass` examples (and *.tests.yaml next to the packs)."""
+    from pushlint.api import get_linter
+    from pushlint.examples import extra_examples, run_examples, run_extra
+    from pushlint.formatters import rules as rules_format
+    from pushlint.nlp import ModelError
+    from pushlint.rules.loader import RuleFileError, rule_files, shipped_packs_dir
+
+    targets = list(paths or [shipped_packs_dir()])
+    try:
+        files = {str(f) for f in rule_files(targets)}
+        linter = get_linter(model, paths or ())
+    except (RuleFileError, ModelError) as exc:
+        raise _fail(str(exc)) from None
+    chosen = [r for r in linter.component.ruleset.rules if r.file in files]
+    extras = extra_examples([str(p) for p in targets])
+    results = []
+    for rule in chosen:
+        results.extend(run_examples(linter, rule))
+        if rule.id in extras:
+            results.extend(run_extra(linter, rule, *extras[rule.id]))
+    console = _stdout()
+    rules_format.render_results([r for r in results if not (quiet and r.ok)], console)
+    missing = [r.id for r in chosen if not (r.spec.examples.flag and r.spec.examples.pass_)]
+    failed = [r for r in results if not r.ok]
+    if missing:
+        console.print(
+            f"rules without both flag and pass examples: {', '.join(missing)}", markup=False
+        )
+    console.print(
+        f"{len(chosen)} rules, {len(results)} examples: "
+        f"{len(results) - len(failed)} passed, {len(failed)} failed",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+@rules_app.command("validate")
+def rules_validate(
+    paths: Annotated[list[Path], typer.Argument(help="Rule pack files or folders.")],
+) -> None:
+    """Check rule files against the schema and spaCy's pattern validation (no model needed)."""
+    import spacy
+
+    from pushlint.checks import compile_checks
+    from pushlint.rules.loader import RuleFileError, rule_files
+
+    ruleset = _load(paths)
+    files = {str(f) for f in rule_files(paths)}
+    mine = [r for r in ruleset.rules if r.file in files]
+    try:
+        compile_checks(spacy.blank("en"), mine)
+    except RuleFileError as exc:
+        raise _fail(f"invalid rules:\n{exc}") from None
+    print(f"{len(mine)} rules in {len(files)} files: OK")
+
+
+@rules_app.command("new")
+def rules_new(
+    output: Annotated[Path, typer.Argument(help="The rule file to write.")],
+    rule_id: Annotated[str, typer.Option("--id", help="The new rule's id.")] = "TEAM001",
+    name: Annotated[str, typer.Option(help="The new rule's kebab-case name.")] = "my-rule",
+    category: Annotated[str, typer.Option(help="The rule's category.")] = "team-rules",
+) -> None:
+    """Write a starter rule file with every field commented."""
+    from pushlint.rules.scaffold import scaffold
+
+    if output.exists():
+        raise _fail(f"{output} exists; not overwriting it")
+    text = scaffold(
+        file=str(output),
+        pack=output.stem.replace("_", "-").lower(),
+        rule_id=rule_id,
+        name=name,
+        category=category,
+        schema=str(schema_path()),
+    )
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output}; next: pushlint rules test {output}")
+
+
+def schema_path() -> Path:
+    return Path(__file__).resolve().parent / "rule-schema.json"
+
+
+@rules_app.command("schema")
+def rules_schema(
+    path: Annotated[bool, typer.Option("--path", help="Print where the schema file is.")] = False,
+) -> None:
+    """Print the JSON Schema for rule files (for editors and CI validators)."""
+    print(
+        schema_path() if path else schema_path().read_text(encoding="utf-8"),
+        end="\n" if path else "",
+    )
+
+
+@app.command()
+def debug(
+    text: Annotated[str, typer.Argument(help="The text to inspect, or - for stdin.")],
+    rule: Annotated[str | None, typer.Option(help="Only this rule's patterns.")] = None,
+    rules: RulesOption = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+) -> None:
+    """Show how the pipeline sees a text: tokens, parse, and what every pattern did."""
+    from pushlint.api import get_linter
+    from pushlint.debug import debug_text
+    from pushlint.formatters import debug as debug_format
+    from pushlint.nlp import ModelError
+    from pushlint.rules.loader import RuleFileError
+
+    if text == "-":
+        text = sys.stdin.read()
+    try:
+        linter = get_linter(model, rules or ())
+    except (RuleFileError, ModelError) as exc:
+        raise _fail(str(exc)) from None
+    debug_format.render(debug_text(linter, text), _stdout(), rule=rule)
+
+
+@app.command()
+def stats(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or - for stdin.")],
+    rules: RulesOption = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.pretty,
+    worst: Annotated[int, typer.Option(help="How many top-scoring messages to list.")] = 10,
+) -> None:
+    """Corpus statistics: score distribution, findings per rule and category, worst messages."""
+    from pushlint.api import lint_paths
+    from pushlint.formatters import stats as stats_format
+    from pushlint.nlp import ModelError
+    from pushlint.rules.loader import RuleFileError
+    from pushlint.stats import corpus_stats
+
+    try:
+        result = lint_paths(paths, model=model, rules=rules or ())
+    except (RuleFileError, ModelError) as exc:
+        raise _fail(str(exc)) from None
+    summary = corpus_stats(result.reports, worst=worst)
+    if output_format is OutputFormat.json:
+        print(stats_format.render_json(summary))
+    else:
+        stats_format.render(summary, _stdout())
+    raise typer.Exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
+
+
 def main() -> None:
     app(prog_name="pushlint")
 

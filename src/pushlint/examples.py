@@ -8,6 +8,7 @@ Examples are linted with the whole rule set, so `unless` conditions act as in re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from pushlint.api import Linter
 from pushlint.rules.loader import LoadedRule
@@ -59,3 +60,36 @@ def run_examples(linter: Linter, rule: LoadedRule) -> list[ExampleResult]:
                 )
             )
     return results
+
+
+def extra_examples(paths: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """Examples kept in `*.tests.yaml` files next to the given packs: rule -> (flag, pass).
+
+    A tests file is a mapping with a `tests:` list of {rule, flag, pass} entries, so a
+    team can grow its cases without crowding the rule file."""
+    import yaml
+
+    from pushlint.rules.loader import TEST_SUFFIXES
+
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    folders = {Path(p) if Path(p).is_dir() else Path(p).parent for p in paths}
+    for folder in sorted(folders):
+        for file in sorted(folder.glob("*")):
+            if not file.name.endswith(TEST_SUFFIXES):
+                continue
+            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            for entry in data.get("tests", []):
+                flags, passes = found.setdefault(str(entry["rule"]), ([], []))
+                flags.extend(entry.get("flag", []))
+                passes.extend(entry.get("pass", []))
+    return found
+
+
+def run_extra(
+    linter: Linter, rule: LoadedRule, flags: list[str], passes: list[str]
+) -> list[ExampleResult]:
+    """Run extra examples for a rule the same way as its own."""
+    spec = rule.spec.model_copy(
+        update={"examples": type(rule.spec.examples)(flag=flags, **{"pass": passes})}
+    )
+    return run_examples(linter, LoadedRule(spec, rule.file, rule.pack, rule.index, rule.marks))

@@ -26,10 +26,23 @@ class Hit:
     value: float | None = None
 
 
+@dataclass(frozen=True)
+class Trace:
+    """What one pattern of one rule did on a doc, for `pushlint debug`."""
+
+    rule: LoadedRule
+    pattern: int | None  # index in the rule's `patterns`, None for phrase and metric rules
+    ran: bool  # False when the prefilter found a required word missing
+    spans: tuple[tuple[int, int], ...] = ()
+    value: float | None = None
+
+
 class Check(Protocol):
     """A compiled group of rules of one kind: matchers built once, run per doc."""
 
     def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]: ...
+
+    def trace(self, doc: Doc) -> Iterator[Trace]: ...
 
 
 class CheckFactory(Protocol):

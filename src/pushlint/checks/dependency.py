@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from spacy.matcher import DependencyMatcher
 
-from pushlint.checks.base import Hit
+from pushlint.checks.base import Hit, Trace
 from pushlint.checks.pattern import explain_pattern_error
 from pushlint.checks.prefilter import DocWords, HashedRequirement, dependency_requirements, hashed
 from pushlint.rules.loader import LoadedRule, RuleFileError, RuleProblem
@@ -46,6 +46,7 @@ class DependencyCheck:
                 ]
                 self._patterns.append(
                     _Compiled(
+                        i,
                         rule,
                         matcher,
                         names,
@@ -66,9 +67,21 @@ class DependencyCheck:
                 shown = [token_ids[n] for n in compiled.shown] or token_ids
                 yield Hit(compiled.rule, min(shown), max(shown) + 1, captures)
 
+    def trace(self, doc: Doc) -> Iterator[Trace]:
+        words = DocWords(doc)
+        for compiled in self._patterns:
+            ran = words.satisfies(compiled.requirements)
+            spans: list[tuple[int, int]] = []
+            if ran:
+                for _, token_ids in compiled.matcher(doc):
+                    shown = [token_ids[n] for n in compiled.shown] or token_ids
+                    spans.append((min(shown), max(shown) + 1))
+            yield Trace(compiled.rule, compiled.index, ran, tuple(spans))
+
 
 @dataclass(frozen=True)
 class _Compiled:
+    index: int
     rule: LoadedRule
     matcher: DependencyMatcher
     names: list[str]

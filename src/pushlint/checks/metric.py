@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pushlint.checks.base import Hit
+from pushlint.checks.base import Hit, Trace
 from pushlint.checks.prefilter import DocWords
 from pushlint.rules.loader import LoadedRule
 from pushlint.turns import layout_of, words_in
@@ -356,6 +356,14 @@ class MetricCheck:
             spans = result.evidence or [_first_sentence(doc)]
             for start, end in spans if spec.is_signal else spans[:1]:
                 yield Hit(rule, start, end, value=result.value)
+
+    def trace(self, doc: Doc) -> Iterator[Trace]:
+        for rule in self._rules:
+            spec: Any = rule.spec
+            definition = METRICS[spec.metric]
+            result = definition.func(doc, {**definition.params, **spec.params})
+            hits = [h for h in self(doc) if h.rule is rule]
+            yield Trace(rule, None, True, tuple((h.start, h.end) for h in hits), result.value)
 
 
 def _first_sentence(doc: Doc) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from spacy.matcher import Matcher
 
-from pushlint.checks.base import Hit
+from pushlint.checks.base import Hit, Trace
 from pushlint.checks.prefilter import DocWords, HashedRequirement, hashed, pattern_requirements
 from pushlint.rules.loader import LoadedRule, RuleFileError, RuleProblem
 
@@ -24,7 +24,7 @@ class PatternCheck:
     patterns of a rule need not share a matcher."""
 
     def __init__(self, nlp: Language, rules: Sequence[LoadedRule]) -> None:
-        self._patterns: list[tuple[LoadedRule, Matcher, list[HashedRequirement]]] = []
+        self._patterns: list[tuple[LoadedRule, int, Matcher, list[HashedRequirement]]] = []
         problems: list[RuleProblem] = []
         for rule in rules:
             for i, pattern in enumerate(rule.spec.patterns or []):  # type: ignore[union-attr]
@@ -37,16 +37,23 @@ class PatternCheck:
                     problems.append(rule.problem(f"invalid token pattern: {message}", *where))
                     continue
                 requirements = hashed(pattern_requirements(pattern), nlp.vocab.strings)
-                self._patterns.append((rule, matcher, requirements))
+                self._patterns.append((rule, i, matcher, requirements))
         if problems:
             raise RuleFileError(problems)
 
     def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
         words = words or DocWords(doc)
-        for rule, matcher, requirements in self._patterns:
+        for rule, _, matcher, requirements in self._patterns:
             if words.satisfies(requirements):
                 for _, start, end in matcher(doc):
                     yield Hit(rule, start, end)
+
+    def trace(self, doc: Doc) -> Iterator[Trace]:
+        words = DocWords(doc)
+        for rule, index, matcher, requirements in self._patterns:
+            ran = words.satisfies(requirements)
+            spans = tuple((s, e) for _, s, e in matcher(doc)) if ran else ()
+            yield Trace(rule, index, ran, spans)
 
 
 _TOKEN_LOC = re.compile(r"\[pattern -> (\d+) -> ([^\]]+)\] ([^\[]+)")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from spacy.matcher import PhraseMatcher
 
-from pushlint.checks.base import Hit
+from pushlint.checks.base import Hit, Trace
 from pushlint.checks.prefilter import DocWords
 from pushlint.rules.loader import LoadedRule, RuleFileError
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 class PhraseCheck:
     def __init__(self, nlp: Language, rules: Sequence[LoadedRule]) -> None:
         self._rules: dict[int, LoadedRule] = {}
+        self._keys: dict[str, int] = {}
         self._matchers: list[PhraseMatcher] = []
         by_attr: dict[str, list[LoadedRule]] = {}
         for rule in rules:
@@ -39,6 +40,7 @@ class PhraseCheck:
                         problems.append(rule.problem("empty phrase", "phrases", i))
                 key = nlp.vocab.strings.add(rule.id)
                 self._rules[key] = rule
+                self._keys[rule.id] = key
                 matcher.add(rule.id, docs)
             self._matchers.append(matcher)
         if problems:
@@ -48,6 +50,13 @@ class PhraseCheck:
         for matcher in self._matchers:
             for key, start, end in matcher(doc):
                 yield Hit(self._rules[key], start, end)
+
+    def trace(self, doc: Doc) -> Iterator[Trace]:
+        found: dict[int, list[tuple[int, int]]] = {key: [] for key in self._rules}
+        for hit in self(doc):
+            found[self._keys[hit.rule.id]].append((hit.start, hit.end))
+        for key, rule in self._rules.items():
+            yield Trace(rule, None, True, tuple(found[key]))
 
 
 def _tokenize(nlp: Language):  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from pushlint.rules import schema
 from pushlint.rules.yamlmarks import Mark, Marks, YamlProblem, load_yaml_with_marks
 
 RULE_SUFFIXES = (".yaml", ".yml")
+TEST_SUFFIXES = (".tests.yaml", ".tests.yml")  # extra examples next to a pack
 _KINDS = ("phrase", "pattern", "dependency", "metric", "signal")
 
 
@@ -111,7 +112,13 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix in RULE_SUFFIXES
+                    and not p.name.endswith(TEST_SUFFIXES)
+                    and p.is_file()
+                )
             )
         elif path.is_file():
             found.append(path)
@@ -151,17 +158,26 @@ def load_rule_file(path: Path) -> list[LoadedRule]:
 
 
 def load_rules(extra: Sequence[Path] = (), *, shipped: bool = True) -> RuleSet:
-    """Load the shipped packs (unless told not to) and any extra files or folders."""
-    paths = ([shipped_packs_dir()] if shipped else []) + list(extra)
+    """Load the shipped packs (unless told not to) and any extra files or folders.
+
+    An extra pack with the same pack name as a shipped one replaces it, so a team can
+    copy a shipped pack, edit it and use it in its place."""
     problems: list[RuleProblem] = []
-    rules: list[LoadedRule] = []
-    for file in rule_files(paths):
-        try:
-            rules.extend(load_rule_file(file))
-        except RuleFileError as exc:
-            problems.extend(exc.problems)
+    shipped_rules: list[LoadedRule] = []
+    extra_rules: list[LoadedRule] = []
+    for paths, into in (
+        ([shipped_packs_dir()] if shipped else [], shipped_rules),
+        (extra, extra_rules),
+    ):
+        for file in rule_files(paths):
+            try:
+                into.extend(load_rule_file(file))
+            except RuleFileError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise RuleFileError(problems)
+    replaced = {r.pack for r in extra_rules}
+    rules = [r for r in shipped_rules if r.pack not in replaced] + extra_rules
     _check_unique(rules)
     _check_references(rules)
     return RuleSet(tuple(rules))

@@ -1,0 +1,145 @@
+"""The enablement workbench: rules list/show/test/validate/new/schema, debug and stats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pushlint.cli import app
+from pushlint.rules import load_rules, shipped_packs_dir
+
+from .conftest import EXAMPLES
+
+runner = CliRunner()
+
+
+def run(*args: str, stdin: str | None = None):
+    return runner.invoke(app, list(args), input=stdin, env={"NO_COLOR": "1"})
+
+
+def test_rules_list_json_lists_every_active_rule_and_filters() -> None:
+    rows = json.loads(run("rules", "list", "--format", "json").output)
+    assert {r["id"] for r in rows} == {r.id for r in load_rules().rules}
+    assert set(rows[0]) >= {"id", "name", "category", "level", "weight", "kind", "pack"}
+    nagging = json.loads(run("rules", "list", "--category", "nagging", "--format", "json").output)
+    assert nagging and {r["category"] for r in nagging} == {"nagging"}
+
+
+def test_rules_list_does_not_import_spacy() -> None:
+    code = (
+        "import sys; from typer.testing import CliRunner; from pushlint.cli import app;"
+        "CliRunner().invoke(app, ['rules', 'list']); print('spacy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_rules_show_prints_definition_docs_and_example_results() -> None:
+    out = run("rules", "show", "PL304").output
+    assert "id: PL304" in out and "patterns:" in out  # the definition, as YAML
+    assert "Why" in out and "Use instead" in out  # the docs
+    assert "ok   PL304 flag:" in out  # the examples, run through the linter
+
+
+def _team_pack(tmp_path: Path) -> Path:
+    team = tmp_path / "team"
+    team.mkdir()
+    shutil.copy(shipped_packs_dir() / "buzzwords.yaml", team / "buzzwords.yaml")
+    return team
+
+
+def test_a_copied_pack_replaces_the_shipped_one_and_its_edits_are_tested(tmp_path: Path) -> None:
+    team = _team_pack(tmp_path)
+    pack = team / "buzzwords.yaml"
+    pack.write_text(
+        pack.read_text(encoding="utf-8").replace(
+            "      - move the needle\n", "      - move the needle\n      - circle the wagons\n"
+        ),
+        encoding="utf-8",
+    )
+    (team / "buzzwords.tests.yaml").write_text(
+        "tests:\n  - rule: PL801\n    flag: ['Time to [[circle the wagons]].']\n"
+        "    pass: ['The wagons are parked.']\n",
+        encoding="utf-8",
+    )
+    result = run("rules", "test", str(team))
+    assert result.exit_code == 0, result.output
+    assert "ok   PL801 flag: Time to circle the wagons." in result.output
+    report = json.loads(
+        run(
+            "check", "-", "--rules", str(team), "--format", "json", stdin="Let's circle the wagons."
+        ).output
+    )
+    assert "PL801" in {f["rule"] for f in report["files"][0]["findings"]}
+
+
+def test_rules_test_reports_expected_and_actual_spans_and_exits_1(tmp_path: Path) -> None:
+    team = _team_pack(tmp_path)
+    (team / "buzzwords.tests.yaml").write_text(
+        "tests:\n  - rule: PL801\n    flag: ['A [[cutting-edge tool]] for you.']\n"
+        "    pass: ['Our best-in-class tool.']\n",
+        encoding="utf-8",
+    )
+    result = run("rules", "test", str(team))
+    assert result.exit_code == 1
+    assert "FAIL PL801 flag" in result.output
+    assert "expected: 'cutting-edge tool'" in result.output
+    assert "actual:   'cutting-edge'" in result.output
+    assert "FAIL PL801 pass" in result.output and "fired on: 'best-in-class'" in result.output
+
+
+def test_rules_validate_names_file_line_and_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "rules:\n  - id: T1\n    name: t\n    kind: pattern\n    category: c\n    message: M.\n"
+        "    why: W.\n    rewrite: [R.]\n    patterns:\n      - - {LOWR: x}\n",
+        encoding="utf-8",
+    )
+    result = run("rules", "validate", str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:10:" in result.output and "rule T1" in result.output
+    assert run("rules", "validate", str(shipped_packs_dir())).exit_code == 0
+
+
+def test_rules_new_scaffolds_a_file_that_validates_and_passes(tmp_path: Path) -> None:
+    target = tmp_path / "team-rules.yaml"
+    assert run("rules", "new", str(target), "--id", "TEAM9", "--name", "my-rule").exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "yaml-language-server: $schema=" in text and "id: TEAM9" in text
+    assert run("rules", "validate", str(target)).exit_code == 0
+    assert run("rules", "test", str(target)).exit_code == 0
+    assert run("rules", "new", str(target)).exit_code == 2  # never overwrites
+
+
+def test_rules_schema_is_the_shipped_json_schema() -> None:
+    path = Path(run("rules", "schema", "--path").output.strip())
+    assert path.is_file()
+    assert json.loads(run("rules", "schema").output)["title"] == "pushlint rule file"
+
+
+def test_debug_shows_tokens_and_what_each_pattern_did() -> None:
+    out = run("debug", "Sign by Friday so we can close this deal.", "--rule", "PL304").output
+    assert "lemma" in out and "dep" in out  # the token table
+    assert "reported" in out and "required words" in out
+    assert "PL101" not in out  # filtered to one rule
+
+
+def test_stats_json_counts_scores_rules_and_worst_messages() -> None:
+    result = run(
+        "stats", str(EXAMPLES / "pushy"), str(EXAMPLES / "customer-centric"), "--format", "json"
+    )
+    doc = json.loads(result.output)
+    total = len(list((EXAMPLES / "pushy").glob("*.txt"))) + len(
+        list((EXAMPLES / "customer-centric").glob("*.txt"))
+    )
+    assert doc["messages"] == total == sum(doc["histogram"].values()) == sum(doc["bands"].values())
+    assert doc["worst"][0][1] >= doc["worst"][-1][1]
+    assert "pushy" in doc["worst"][0][0]
+    assert doc["rules"]["PL301"] >= 1
+    pretty = run("stats", str(EXAMPLES / "pushy")).output
+    assert "score distribution" in pretty and "█" in pretty
