@@ -143,3 +143,35 @@ def test_stats_json_counts_scores_rules_and_worst_messages() -> None:
     assert doc["rules"]["PL301"] >= 1
     pretty = run("stats", str(EXAMPLES / "pushy")).output
     assert "score distribution" in pretty and "█" in pretty
+
+
+def _louder_passivity(tmp_path: Path) -> Path:
+    team = tmp_path / "louder"
+    team.mkdir()
+    text = (shipped_packs_dir() / "passivity.yaml").read_text(encoding="utf-8")
+    text = text.replace("level: info\n    weight: 0", "level: warning\n    weight: 10", 1)
+    (team / "passivity.yaml").write_text(text, encoding="utf-8")
+    return team
+
+
+def test_eval_compare_shows_a_pack_change_side_by_side(tmp_path: Path) -> None:
+    corpus = EXAMPLES / "corpus" / "passive.yaml"
+    result = run(
+        "eval", str(corpus), "--compare", str(_louder_passivity(tmp_path)), "--format", "json"
+    )
+    doc = json.loads(result.output)
+    assert doc["baseline"]["band_accuracy"] > doc["compared"]["band_accuracy"]
+    assert (
+        "baseline vs compared"
+        in run("eval", str(corpus), "--compare", str(tmp_path / "louder")).output
+    )
+
+
+def test_stats_compare_shows_both_runs(tmp_path: Path) -> None:
+    corpus = EXAMPLES / "customer-centric"
+    doc = json.loads(
+        run(
+            "stats", str(corpus), "--compare", str(_louder_passivity(tmp_path)), "--format", "json"
+        ).output
+    )
+    assert doc["baseline"]["messages"] == doc["compared"]["messages"] > 0

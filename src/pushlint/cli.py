@@ -171,6 +171,10 @@ def eval_command(
     min_auc: Annotated[
         float | None, typer.Option(help="Exit 1 when the ROC AUC is below this (for CI).")
     ] = None,
+    compare: Annotated[
+        list[Path] | None,
+        typer.Option(help="Also evaluate with these rule packs added, side by side (repeatable)."),
+    ] = None,
 ) -> None:
     """Measure the rules against a labelled corpus: ROC AUC, bands, per-rule counts."""
     from pushlint.api import get_linter
@@ -188,7 +192,16 @@ def eval_command(
     if not samples:
         raise _fail("the corpus holds no labelled messages")
     result = evaluate(samples, linter)
-    if output_format is OutputFormat.json:
+    if compare:
+        try:
+            other = evaluate(samples, get_linter(model, [*(rules or ()), *compare]))
+        except (RuleFileError, ModelError) as exc:
+            raise _fail(str(exc)) from None
+        if output_format is OutputFormat.json:
+            print(evaluation_format.render_comparison_json(result, other, linter.model))
+        else:
+            evaluation_format.render_comparison(result, other, _stdout())
+    elif output_format is OutputFormat.json:
         print(evaluation_format.render_json(result, linter.model))
     else:
         evaluation_format.render(result, _stdout(), show=show)
@@ -394,6 +407,10 @@ def stats(
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.pretty,
     worst: Annotated[int, typer.Option(help="How many top-scoring messages to list.")] = 10,
+    compare: Annotated[
+        list[Path] | None,
+        typer.Option(help="Also run with these rule packs added, side by side (repeatable)."),
+    ] = None,
 ) -> None:
     """Corpus statistics: score distribution, findings per rule and category, worst messages."""
     from pushlint.api import lint_paths
@@ -407,11 +424,59 @@ def stats(
     except (RuleFileError, ModelError) as exc:
         raise _fail(str(exc)) from None
     summary = corpus_stats(result.reports, worst=worst)
-    if output_format is OutputFormat.json:
+    if compare:
+        try:
+            other_run = lint_paths(paths, model=model, rules=[*(rules or ()), *compare])
+        except (RuleFileError, ModelError) as exc:
+            raise _fail(str(exc)) from None
+        other = corpus_stats(other_run.reports, worst=worst)
+        if output_format is OutputFormat.json:
+            print(stats_format.render_comparison_json(summary, other))
+        else:
+            stats_format.render_comparison(summary, other, _stdout())
+    elif output_format is OutputFormat.json:
         print(stats_format.render_json(summary))
     else:
         stats_format.render(summary, _stdout())
     raise typer.Exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
+
+
+@app.command()
+def report(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or - for stdin.")],
+    html_file: Annotated[Path, typer.Option("--html", help="The HTML file to write.")],
+    rules: RulesOption = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+) -> None:
+    """Write one self-contained HTML report: charts, and every message with its findings.
+
+    The report contains the messages' text (that is what it is for); keep it where the
+    messages themselves may be kept."""
+    from pushlint.api import get_linter
+    from pushlint.formatters import html as html_format
+    from pushlint.nlp import ModelError
+    from pushlint.records import FileError
+    from pushlint.rules.loader import RuleFileError
+    from pushlint.sources import Message, expand, read
+    from pushlint.stats import corpus_stats
+
+    try:
+        linter = get_linter(model, rules or ())
+    except (RuleFileError, ModelError) as exc:
+        raise _fail(str(exc)) from None
+    messages: list[Message] = []
+    errors: list[FileError] = []
+    for path in expand(paths):
+        item = read(path)
+        (errors if isinstance(item, FileError) else messages).append(item)  # type: ignore[arg-type]
+    reports = list(linter.lint_messages(messages))
+    pairs = [(m.text, r) for m, r in zip(messages, reports, strict=True)]
+    page = html_format.render(pairs, corpus_stats(reports), model=linter.model)
+    html_file.write_text(page, encoding="utf-8")
+    for error in errors:
+        _stderr().print(f"{error.path}: {error.problem}", markup=False)
+    print(f"wrote {html_file} ({len(reports)} messages)")
+    raise typer.Exit(EXIT_ERROR if errors else EXIT_CLEAN)
 
 
 def main() -> None:

@@ -94,3 +94,50 @@ def render_json(evaluation: Evaluation, model: str) -> str:
         ],
     }
     return json.dumps(document, indent=2)
+
+
+def _figures(evaluation: Evaluation) -> dict[str, float | None]:
+    return {
+        "auc": evaluation.auc,
+        "band_accuracy": evaluation.band_accuracy,
+        "customer_centric_in_pushy_band": evaluation.rate("customer-centric", "pushy"),
+        "customer_centric_with_warning": evaluation.flagged_rate("customer-centric"),
+        "pushy_with_warning": evaluation.flagged_rate("pushy"),
+    }
+
+
+def render_comparison(base: Evaluation, other: Evaluation, console: Console) -> None:
+    """The same corpus under two rule sets: headline figures, then rules whose counts moved."""
+    table = Table(title="baseline vs compared", title_justify="left")
+    for column in ("figure", "baseline", "compared", "change"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    before, after = _figures(base), _figures(other)
+    for key in before:
+        b, a = before[key], after[key]
+        change = "" if a is None or b is None else f"{a - b:+.3f}"
+        table.add_row(key.replace("_", " "), _fmt(b), _fmt(a), change)
+    console.print(table)
+    rules = Table(
+        title="rules whose counts changed (messages fired on, by label)", title_justify="left"
+    )
+    rules.add_column("rule")
+    for label in LABELS:
+        rules.add_column(f"{label} before > after", justify="right")
+    for rule in sorted(set(base.rules) | set(other.rules)):
+        b = base.rules.get(rule, dict.fromkeys(LABELS, 0))
+        a = other.rules.get(rule, dict.fromkeys(LABELS, 0))
+        if a != b:
+            rules.add_row(rule, *(f"{b[label]} > {a[label]}" for label in LABELS))
+    console.print(rules)
+
+
+def render_comparison_json(base: Evaluation, other: Evaluation, model: str) -> str:
+    return json.dumps(
+        {
+            "pushlint": __version__,
+            "model": model,
+            "baseline": {**_figures(base), "rules": base.rules},
+            "compared": {**_figures(other), "rules": other.rules},
+        },
+        indent=2,
+    )

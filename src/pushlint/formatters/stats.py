@@ -37,3 +37,21 @@ def render(stats: Stats, console: Console) -> None:
 
 def render_json(stats: Stats) -> str:
     return json.dumps(asdict(stats), indent=2)
+
+
+def render_comparison(base: Stats, other: Stats, console: Console) -> None:
+    table = Table(title="baseline vs compared", title_justify="left")
+    for column in ("", "baseline", "compared"):
+        table.add_column(column, justify="left" if not column else "right")
+    table.add_row("mean score", f"{base.mean_score:g}", f"{other.mean_score:g}")
+    for band in base.bands:
+        table.add_row(band, str(base.bands[band]), str(other.bands[band]))
+    for rule in sorted(set(base.rules) | set(other.rules)):
+        before, after = base.rules.get(rule, 0), other.rules.get(rule, 0)
+        if before != after:
+            table.add_row(f"rule {rule}", str(before), str(after))
+    console.print(table)
+
+
+def render_comparison_json(base: Stats, other: Stats) -> str:
+    return json.dumps({"baseline": asdict(base), "compared": asdict(other)}, indent=2)
