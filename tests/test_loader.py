@@ -124,3 +124,13 @@ def test_shipped_packs_are_found_and_valid() -> None:
     assert len(files) >= 4
     for file in files:
         assert load_rule_file(file)
+
+
+def test_an_edited_rule_file_is_reloaded_not_served_from_the_cache(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, GOOD_RULE)
+    assert load_rules([path], shipped=False).rules[0].spec.weight == 10
+    assert load_rules([path], shipped=False) is load_rules([path], shipped=False)  # cached
+    path.write_text(
+        GOOD_RULE.replace("kind: phrase", "kind: phrase\n    weight: 3"), encoding="utf-8"
+    )
+    assert load_rules([path], shipped=False).rules[0].spec.weight == 3

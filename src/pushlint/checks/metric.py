@@ -185,6 +185,7 @@ def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
 
 
 _BULLET = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\d{1,2}[.)])[ \t]+\S")
+_ANY_BULLET = re.compile(_BULLET.pattern, re.MULTILINE)
 
 
 @metric(
@@ -201,6 +202,8 @@ _BULLET = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\d{1,2}[.)])[ \t]+\S")
     ],
 )  # fmt: skip
 def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    if not _ANY_BULLET.search(doc.text):
+        return MetricValue(0.0)
     outcome = {w.lower() for w in params["outcome_words"]}
     best: tuple[int, int, int] = (0, 0, 0)  # length, start char, end char
     run_len, run_start = 0, 0
@@ -242,6 +245,8 @@ def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
     ],
 )  # fmt: skip
 def _customer_questions(doc: Doc, params: dict[str, Any]) -> MetricValue:
+    if "?" not in doc.text:
+        return MetricValue(0.0)
     customer = {w.lower() for w in params["customer_words"]}
     exclude = {w.lower() for w in params["exclude_words"]}
     found: list[tuple[int, int]] = []

@@ -161,15 +161,32 @@ def load_rules(extra: Sequence[Path] = (), *, shipped: bool = True) -> RuleSet:
     """Load the shipped packs (unless told not to) and any extra files or folders.
 
     An extra pack with the same pack name as a shipped one replaces it, so a team can
-    copy a shipped pack, edit it and use it in its place."""
+    copy a shipped pack, edit it and use it in its place. Results are cached per process,
+    keyed by every file's path, size and modification time, so an edit is never missed."""
+    shipped_files = rule_files([shipped_packs_dir()]) if shipped else []
+    extra_files = rule_files(list(extra))
+    key = (_fingerprint(shipped_files), _fingerprint(extra_files))
+    if key not in _CACHE:
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        _CACHE[key] = _load(shipped_files, extra_files)
+    return _CACHE[key]
+
+
+_Fingerprint = tuple[tuple[str, int, int], ...]
+_CACHE: dict[tuple[_Fingerprint, _Fingerprint], RuleSet] = {}
+
+
+def _fingerprint(files: Sequence[Path]) -> _Fingerprint:
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+
+
+def _load(shipped_files: Sequence[Path], extra_files: Sequence[Path]) -> RuleSet:
     problems: list[RuleProblem] = []
     shipped_rules: list[LoadedRule] = []
     extra_rules: list[LoadedRule] = []
-    for paths, into in (
-        ([shipped_packs_dir()] if shipped else [], shipped_rules),
-        (extra, extra_rules),
-    ):
-        for file in rule_files(paths):
+    for files, into in ((shipped_files, shipped_rules), (extra_files, extra_rules)):
+        for file in files:
             try:
                 into.extend(load_rule_file(file))
             except RuleFileError as exc:
