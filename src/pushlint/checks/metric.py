@@ -60,6 +60,22 @@ def word_count(doc: Doc) -> int:
     return int((flags.max(axis=1) > 0).sum())
 
 
+# Who owns a clause: shared by the subject metrics, tunable per rule through `params`.
+# Subjects of `shared_verbs` ("before we talk", "we can review it") are the seller and
+# the reader together, not the vendor talking about itself.
+_SUBJECT_WORDS: dict[str, list[str]] = {
+    "vendor_words": ["we", "us"],
+    "vendor_possessives": ["our"],
+    "customer_words": ["you"],
+    "customer_possessives": ["your"],
+    "shared_verbs": [
+        "talk", "meet", "discuss", "speak", "chat", "look", "review", "go", "start", "plan",
+        "decide", "help", "do", "wait", "try", "see", "compare", "walk", "find", "pick",
+        "figure", "agree", "work", "schedule", "set", "sit", "map", "check", "test", "keep",
+    ],
+}  # fmt: skip
+
+
 @metric("words", needs=set(), summary="Number of words in the message.")
 def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
     return MetricValue(word_count(doc), [(0, len(doc))] if len(doc) else [])
@@ -73,11 +89,8 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "Of the clauses whose subject is the vendor (we, our product) or the customer "
         "(you, your team), the share owned by the vendor. A plain 'I' counts for neither."
     ),
-    vendor_words=["we", "us"],
-    vendor_possessives=["our"],
-    customer_words=["you"],
-    customer_possessives=["your"],
     min_vendor=4,
+    **_SUBJECT_WORDS,
 )
 def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
     vendor, customer = _subjects(doc, params)
@@ -93,16 +106,8 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "Clauses whose subject is the vendor (we, our product) minus clauses whose subject "
         "is the customer (you, your team). A plain 'I' counts for neither."
     ),
-    vendor_words=["we", "us"],
-    vendor_possessives=["our"],
-    customer_words=["you"],
-    customer_possessives=["your"],
-    shared_verbs=[
-        "talk", "meet", "discuss", "speak", "chat", "look", "review", "go", "start", "plan",
-        "decide", "help", "do", "wait", "try", "see", "compare", "walk", "find", "pick",
-        "figure", "agree", "work", "schedule", "set", "sit", "map", "check", "test", "keep",
-    ],
-)  # fmt: skip
+    **_SUBJECT_WORDS,
+)
 def _vendor_subject_margin(doc: Doc, params: dict[str, Any]) -> MetricValue:
     vendor, customer = _subjects(doc, params)
     return MetricValue(float(len(vendor) - customer), vendor)
