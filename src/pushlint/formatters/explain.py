@@ -27,13 +27,13 @@ def render(rule: LoadedRule, console: Console) -> None:
     if spec.examples.flag:
         console.print(Text("\nExample", style="bold"))
         for example in spec.examples.flag:
-            console.print(Text("  ") + _marked(example, console))
+            console.print(Text("  ") + _marked(example.strip(), console))
     if spec.rewrite or spec.examples.pass_:
         console.print(Text("\nUse instead", style="bold"))
         for item in spec.rewrites:
             console.print(Text.assemble("  ", ("-> ", "green"), item.text))
         for example in spec.examples.pass_:
-            console.print(Text.assemble("  ", ("ok ", "green"), example))
+            console.print(Text.assemble("  ", ("ok ", "green"), example.strip()))
     if not spec.is_signal:
         safe = [r for r in spec.rewrites if r.safe]
         verdict = (
