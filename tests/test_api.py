@@ -84,3 +84,25 @@ rules:
     )
     assert {"TEAM1", "PL101"} <= {f.rule for f in report.findings}
     assert next(f for f in report.findings if f.rule == "TEAM1").level == "error"
+
+
+def test_an_over_long_message_is_skipped_with_a_reason_and_the_rest_linted(tmp_path: Path) -> None:
+    from pushlint.sources import MAX_CHARS
+
+    huge = tmp_path / "huge.txt"
+    huge.write_text(
+        "We are the leading provider of CRM software. " * (MAX_CHARS // 40), encoding="utf-8"
+    )
+    small = tmp_path / "small.txt"
+    small.write_text("We are the leading provider of CRM software.", encoding="utf-8")
+    result = pushlint.lint_paths([huge, small])
+    assert [r.path for r in result.reports] == [str(small)]
+    (error,) = result.errors
+    assert error.path == str(huge) and "character limit" in error.problem
+
+
+def test_empty_and_blank_messages_score_zero(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "blank.txt").write_text("  \n\n \t", encoding="utf-8")
+    result = pushlint.lint_paths([tmp_path])
+    assert [(r.score, r.findings) for r in result.reports] == [(0, ()), (0, ())]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pushlint.records import FileError, Report, RunResult
-from pushlint.sources import Message, expand, read
+from pushlint.sources import MAX_CHARS, Message, expand, read
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -49,6 +49,10 @@ class Linter:
         )
 
     def lint_text(self, text: str, path: str = "-") -> Report:
+        if len(text) > MAX_CHARS:
+            raise ValueError(
+                f"{path}: {len(text):,} characters is over the {MAX_CHARS:,}-character limit"
+            )
         return _with_notes(self.nlp(text)._.pushlint, path, self.notes)
 
     def lint_messages(self, messages: Iterable[Message]) -> Iterator[Report]:

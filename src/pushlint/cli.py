@@ -108,6 +108,10 @@ def check(
 
     for note in result.notes:
         _stderr().print(f"pushlint: note: {note}", markup=False)
+    if not result.reports and not result.errors:
+        _stderr().print(
+            "pushlint: warning: no .txt or .md files to lint in: " + ", ".join(paths), markup=False
+        )
     if output_format is OutputFormat.json:
         from pushlint.formatters import json as json_format
 

@@ -18,6 +18,9 @@ from pushlint.records import FileError
 STDIN = "-"
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 MAX_BYTES = 5 * 1024 * 1024
+# About 15,000 words: far beyond any email or call note, and well inside what the parser
+# handles in memory (spaCy refuses texts over 1,000,000 characters outright).
+MAX_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,9 @@ def expand(paths: Iterable[str]) -> Iterator[str]:
                 yield str(found)
 
 
-def read(path: str, *, max_bytes: int = MAX_BYTES) -> Message | FileError:
+def read(
+    path: str, *, max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS
+) -> Message | FileError:
     try:
         data = sys.stdin.buffer.read() if path == STDIN else _read_bytes(Path(path), max_bytes)
     except _TooLarge as exc:
@@ -51,9 +56,14 @@ def read(path: str, *, max_bytes: int = MAX_BYTES) -> Message | FileError:
     except OSError as exc:
         return FileError(path, f"cannot read: {exc.strerror or exc}")
     try:
-        return Message(path, decode(data))
+        text = decode(data)
     except ValueError as exc:
         return FileError(path, str(exc))
+    if len(text) > max_chars:
+        return FileError(
+            path, f"skipped: {len(text):,} characters is over the {max_chars:,}-character limit"
+        )
+    return Message(path, text)
 
 
 class _TooLarge(Exception):
