@@ -17,11 +17,14 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pushlint.records import FileError, Report, RunResult
-from pushlint.sources import MAX_CHARS, Message, expand, read
+from pushlint.engine import LineIndex
+from pushlint.records import FileError, Finding, Report, RunResult
+from pushlint.sources import MAX_CHARS, Message, ReadOptions, expand, read
+from pushlint.turns import LAYOUT_KEY
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
     from pushlint.pipeline import PushlintComponent
 
@@ -53,16 +56,23 @@ class Linter:
             raise ValueError(
                 f"{path}: {len(text):,} characters is over the {MAX_CHARS:,}-character limit"
             )
-        return _with_notes(self.nlp(text)._.pushlint, path, self.notes)
+        report = self.nlp(text)._.pushlint
+        return dataclasses.replace(report, path=path, notes=(*self.notes, *report.notes))
 
     def lint_messages(self, messages: Iterable[Message]) -> Iterator[Report]:
         """Stream messages through `nlp.pipe` in small batches inside memory zones."""
         iterator = iter(messages)
         while chunk := list(islice(iterator, ZONE_SIZE)):
             with self.nlp.memory_zone():
-                docs = self.nlp.pipe((m.text for m in chunk), batch_size=BATCH_SIZE)
+                docs = self.nlp.pipe((self._doc(m) for m in chunk), batch_size=BATCH_SIZE)
                 for message, doc in zip(chunk, docs, strict=True):
-                    yield _with_notes(doc._.pushlint, message.path, ())
+                    yield to_source(doc._.pushlint, message)
+
+    def _doc(self, message: Message) -> Doc:
+        doc = self.nlp.make_doc(message.text)
+        if message.layout is not None:
+            doc.user_data[LAYOUT_KEY] = message.layout
+        return doc
 
 
 def get_linter(
@@ -104,8 +114,9 @@ def lint_paths(
     model: str | None = None,
     rules: Sequence[str | Path] = (),
     shipped: bool = True,
+    options: ReadOptions | None = None,
 ) -> RunResult:
-    """Lint files, folders (their .txt/.md files) and `-` for stdin, in the order given.
+    """Lint files, folders (the files pushlint reads in them) and `-` for stdin, in order.
 
     Unreadable inputs become `FileError`s in the result; the others are still linted."""
     linter = get_linter(model, rules, shipped=shipped)
@@ -113,7 +124,7 @@ def lint_paths(
 
     def messages() -> Iterator[Message]:
         for path in expand(str(p) for p in paths):
-            item = read(path)
+            item = read(path, options)
             if isinstance(item, FileError):
                 errors.append(item)
             else:
@@ -123,5 +134,29 @@ def lint_paths(
     return RunResult(linter.model, reports, tuple(errors), linter.notes, linter.model_version)
 
 
-def _with_notes(report: Report, path: str, notes: tuple[str, ...]) -> Report:
-    return dataclasses.replace(report, path=path, notes=(*notes, *report.notes))
+def to_source(report: Report, message: Message) -> Report:
+    """The report with positions in the original file, the subject marked, and the
+    reader's notes added."""
+
+    def place(finding: Finding) -> Finding:
+        changes: dict[str, object] = {}
+        if message.source is not None and message.source != message.text:
+            index = LineIndex(message.source)
+            changes["line"], changes["column"] = index.position(finding.start)
+            changes["end_line"], changes["end_column"] = index.position(finding.end)
+        elif message.line_map:
+            for key_line, key_col in (("line", "column"), ("end_line", "end_column")):
+                line = getattr(finding, key_line)
+                file_line, shift = message.line_map[min(line, len(message.line_map)) - 1]
+                changes[key_line], changes[key_col] = file_line, getattr(finding, key_col) + shift
+        if message.subject and finding.start < message.subject[1]:
+            changes["part"] = "subject"
+        return dataclasses.replace(finding, **changes) if changes else finding
+
+    return dataclasses.replace(
+        report,
+        path=message.path,
+        findings=tuple(place(f) for f in report.findings),
+        signals=tuple(place(s) for s in report.signals),
+        notes=(*message.notes, *report.notes),
+    )

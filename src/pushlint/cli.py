@@ -71,6 +71,35 @@ def _root(
     turn it toward the customer's."""
 
 
+class InputFormat(StrEnum):
+    text = "text"
+    eml = "eml"
+    html = "html"
+    md = "md"
+    vtt = "vtt"
+    srt = "srt"
+
+
+InputFormatOption = Annotated[
+    InputFormat | None,
+    typer.Option("--input-format", help="Read every input as this format (default: by extension)."),
+]
+IncludeQuotedOption = Annotated[
+    bool,
+    typer.Option("--include-quoted", help="Also lint quoted replies, sign-offs and signatures."),
+]
+SellerOption = Annotated[
+    str | None,
+    typer.Option(help="In call notes and transcripts, the speaker who is the seller."),
+]
+
+
+def _read_options(input_format: InputFormat | None, include_quoted: bool, seller: str | None):  # type: ignore[no-untyped-def]
+    from pushlint.sources import ReadOptions
+
+    return ReadOptions(input_format.value if input_format else None, include_quoted, seller)
+
+
 @app.command()
 def check(
     paths: Annotated[
@@ -93,6 +122,9 @@ def check(
     no_shipped: Annotated[
         bool, typer.Option("--no-shipped", help="Use only the --rules packs, not the shipped ones.")
     ] = False,
+    input_format: InputFormatOption = None,
+    include_quoted: IncludeQuotedOption = False,
+    seller: SellerOption = None,
 ) -> None:
     """Lint messages and report findings, a pushiness score and rewrites."""
     from pushlint.api import lint_paths
@@ -100,7 +132,13 @@ def check(
     from pushlint.rules.loader import RuleFileError
 
     try:
-        result = lint_paths(paths, model=model, rules=rules or (), shipped=not no_shipped)
+        result = lint_paths(
+            paths,
+            model=model,
+            rules=rules or (),
+            shipped=not no_shipped,
+            options=_read_options(input_format, include_quoted, seller),
+        )
     except RuleFileError as exc:
         raise _fail(f"invalid rules:\n{exc}") from None
     except ModelError as exc:

@@ -84,6 +84,7 @@ class Engine:
             penalty=scored.penalty,
             relief=scored.relief,
             notes=tuple(n for n in (layout.note(),) if n),
+            call=_call_summary(doc) if layout.is_call else None,
         )
 
     def _suppressed(self, hit: Hit, hits: Sequence[Hit], sentence_of: list[int]) -> bool:
@@ -102,6 +103,23 @@ class Engine:
             if theirs[0] <= own[1] + reach and own[0] <= theirs[1] + reach:
                 return True
         return False
+
+
+def _call_summary(doc: Doc) -> dict[str, float]:
+    """The call figures a coach reads first, whatever the thresholds."""
+    from pushlint.checks.metric import METRICS
+
+    summary = {}
+    for key, name in (
+        ("rep_talk_share", "rep_talk_share"),
+        ("rep_questions", "rep_questions"),
+        ("rep_longest_monologue", "rep_longest_monologue"),
+    ):
+        metric = METRICS[name]
+        value = metric.func(doc, {**metric.params, "min_words": 0}).value
+        if value is not None:
+            summary[key] = round(value, 3)
+    return summary
 
 
 def _by_seller(doc: Doc, hit: Hit, layout: Layout) -> bool:

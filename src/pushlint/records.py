@@ -49,6 +49,7 @@ class Finding:
     suggestions: tuple[Suggestion, ...] = ()
     sentence: str = ""
     sentence_start: int = 0
+    part: str = "body"  # or "subject" for an email's subject line
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Report:
     penalty: float = 0.0
     relief: float = 0.0
     notes: tuple[str, ...] = ()
+    call: dict[str, float] | None = None  # talk share, questions, longest monologue
 
     def worst_level(self) -> Level | None:
         levels = [f.level for f in self.findings]

@@ -99,26 +99,42 @@ class Layout:
         return None
 
 
-def analyse(text: str) -> Layout:
+def analyse(text: str, *, seller: str | None = None) -> Layout:
     """Find speaker turns (if the text is call notes) and the seller's own text."""
-    turns = _turns(text)
+    turns = _turns(text, seller)
     if turns:
         seller_turns = [t for t in turns if t.seller]
         writer = [(t.text_start, t.end) for t in seller_turns]
-        seller = seller_turns[0].speaker if seller_turns else None
-        guessed = not any(t.speaker.lower() in SELLER_LABELS for t in turns) and not any(
-            t.speaker.lower() in BUYER_LABELS for t in turns
+        seller_name = seller_turns[0].speaker if seller_turns else seller
+        guessed = seller is None and not any(
+            t.speaker.lower() in SELLER_LABELS | BUYER_LABELS for t in turns
         )
-        return Layout(tuple(turns), seller, guessed, tuple(_minus_quotes(text, writer)))
+        return Layout(tuple(turns), seller_name, guessed, tuple(_minus_quotes(text, writer)))
     return Layout((), None, False, tuple(_minus_quotes(text, [(0, len(text))])))
 
 
-def _turns(text: str) -> list[Turn]:
+def layout_from_turns(
+    text: str, spans: list[tuple[str, int, int]], *, seller: str | None = None
+) -> Layout:
+    """A layout from turns a reader found itself (a transcript's cues): (speaker, start, end)."""
+    if not spans:
+        return Layout((), None, False, ((0, len(text)),))
+    chosen = seller.lower() if seller else _pick_seller([s for s, _, _ in spans])
+    turns = tuple(Turn(s, a, a, b, s.lower() == chosen) for s, a, b in spans)
+    writer = tuple((t.text_start, t.end) for t in turns if t.seller)
+    guessed = seller is None and not any(
+        s.lower() in SELLER_LABELS | BUYER_LABELS for s, _, _ in spans
+    )
+    name = next((t.speaker for t in turns if t.seller), seller)
+    return Layout(turns, name, guessed, writer)
+
+
+def _turns(text: str, seller: str | None = None) -> list[Turn]:
     labels = [m for m in _TURN.finditer(text) if m.group("speaker").lower() not in NOT_SPEAKERS]
     speakers = {m.group("speaker").lower() for m in labels}
     if len(labels) < MIN_TURNS or len(speakers) < 2:
         return []
-    seller = _pick_seller([m.group("speaker") for m in labels])
+    seller = seller.lower() if seller else _pick_seller([m.group("speaker") for m in labels])
     turns = []
     for i, match in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
@@ -161,10 +177,10 @@ def words_in(text: str, start: int, end: int) -> int:
 
 def layout_of(doc: Doc) -> Layout:
     """The doc's layout, computed once and kept in `doc.user_data`."""
-    layout = doc.user_data.get(_KEY)
+    layout = doc.user_data.get(LAYOUT_KEY)
     if layout is None:
-        layout = doc.user_data[_KEY] = analyse(doc.text)
+        layout = doc.user_data[LAYOUT_KEY] = analyse(doc.text)
     return layout
 
 
-_KEY = "pushlint.layout"
+LAYOUT_KEY = "pushlint.layout"

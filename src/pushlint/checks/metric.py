@@ -377,6 +377,9 @@ class MetricCheck:
 
 
 def _first_sentence(doc: Doc) -> tuple[int, int]:
+    """The first sentence with words in it (masked markup leaves blank ones)."""
     for sent in doc.sents:
-        return sent.start, sent.end
+        words = [t.i for t in sent if not t.is_space]
+        if words:
+            return words[0], words[-1] + 1
     return 0, len(doc)

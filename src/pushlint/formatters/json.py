@@ -23,6 +23,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "suggestions": [s.text for s in finding.suggestions],
         "points": finding.points,
+        "part": finding.part,
         "fixes": [
             {"replacement": s.replacement, "safe": s.safe}
             for s in finding.suggestions
@@ -45,6 +46,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "penalty": report.penalty,
         "relief": report.relief,
         "notes": list(report.notes),
+        "call": report.call,
     }
 
 

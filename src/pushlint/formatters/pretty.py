@@ -37,6 +37,16 @@ def _report(report: Report, console: Console) -> None:
     console.print(header)
     for note in report.notes:
         console.print(Text(f"  note: {note}", style="dim"))
+    if report.call:
+        call = report.call
+        console.print(
+            Text(
+                f"  call: rep talk share {call.get('rep_talk_share', 0):.0%}, "
+                f"{call.get('rep_questions', 0):g} questions from the rep, longest rep "
+                f"monologue {call.get('rep_longest_monologue', 0):g} words",
+                style="cyan",
+            )
+        )
     for finding in report.findings:
         _finding(finding, console)
     for signal in report.signals:

@@ -1,0 +1,175 @@
+"""Reading inputs: which files a path stands for, and the words in them to lint.
+
+Every input becomes a `Message`, or a `FileError` that says why it could not be read;
+one bad file never stops the run. A reader per format (plain text and stdin, .eml,
+HTML, Markdown, WebVTT/SRT) produces the same `Message`: text of the same length as the
+file with everything that is not the writer's prose blanked, so positions map back
+exactly (decoded email bodies carry a line map instead).
+"""
+
+from __future__ import annotations
+
+import codecs
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pushlint.records import FileError
+from pushlint.turns import Layout, analyse
+
+STDIN = "-"
+FORMATS = ("text", "eml", "html", "md", "vtt", "srt")
+SUFFIXES = {
+    ".txt": "text", ".text": "text", ".eml": "eml", ".html": "html", ".htm": "html",
+    ".md": "md", ".markdown": "md", ".vtt": "vtt", ".srt": "srt",
+}  # fmt: skip
+TEXT_SUFFIXES = tuple(SUFFIXES)
+MAX_BYTES = 5 * 1024 * 1024
+# About 15,000 words: far beyond any email or call note, and well inside what the parser
+# handles in memory (spaCy refuses texts over 1,000,000 characters outright).
+MAX_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    input_format: str | None = None  # None: by extension
+    include_quoted: bool = False
+    seller: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    path: str
+    text: str  # what is linted
+    source: str | None = None  # the file's text, same length as `text`, for positions
+    line_map: tuple[tuple[int, int], ...] | None = None  # text line -> (file line, col shift)
+    layout: Layout | None = None  # speaker turns a reader found (transcripts)
+    subject: tuple[int, int] | None = None  # character range of an email's subject
+    notes: tuple[str, ...] = field(default=())
+
+
+def expand(paths: Iterable[str]) -> Iterator[str]:
+    """Files in the order given; folders expand to the files pushlint reads, sorted,
+    hidden ones skipped."""
+    for raw in paths:
+        path = Path(raw)
+        if raw == STDIN or not path.is_dir():
+            yield raw
+            continue
+        for found in sorted(path.rglob("*")):
+            relative = found.relative_to(path).parts
+            if (
+                found.is_file()
+                and found.suffix.lower() in SUFFIXES
+                and not any(part.startswith(".") for part in relative)
+            ):
+                yield str(found)
+
+
+def read(
+    path: str,
+    options: ReadOptions | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
+) -> Message | FileError:
+    options = options or ReadOptions()
+    try:
+        data = sys.stdin.buffer.read() if path == STDIN else _read_bytes(Path(path), max_bytes)
+    except _TooLarge as exc:
+        return FileError(path, str(exc))
+    except OSError as exc:
+        return FileError(path, f"cannot read: {exc.strerror or exc}")
+    kind = options.input_format or SUFFIXES.get(Path(path).suffix.lower(), "text")
+    try:
+        message = _parse(path, data, kind, options)
+    except ValueError as exc:
+        return FileError(path, str(exc))
+    if len(message.text) > max_chars:
+        return FileError(
+            path,
+            f"skipped: {len(message.text):,} characters is over the {max_chars:,}-character limit",
+        )
+    return message
+
+
+def _parse(path: str, data: bytes, kind: str, options: ReadOptions) -> Message:
+    from pushlint.sources.mask import merge_fields
+    from pushlint.sources.replies import mask_replies
+
+    if kind == "eml":
+        from pushlint.sources.eml import read_eml
+
+        subject, body, line_map, notes, _ = read_eml(data)
+        body = merge_fields(body)
+        if not options.include_quoted:
+            body, _ = mask_replies(body)
+        text = f"{subject}\n\n{body}"
+        return Message(path, text, None, tuple(line_map), None, (0, len(subject)), tuple(notes))
+    source, note = decode_with_note(data)
+    notes = [note] if note else []
+    layout = None
+    if kind == "html":
+        from pushlint.sources.html import visible_text
+
+        text, hidden = visible_text(source)
+        notes += [
+            f"hidden text at line {n} (a preheader or display:none) not linted" for n in hidden
+        ]
+    elif kind == "md":
+        from pushlint.sources.markdown import prose
+
+        text, _ = prose(source)
+    elif kind in ("vtt", "srt"):
+        from pushlint.sources.transcript import transcript
+
+        text, layout = transcript(source, seller=options.seller)
+    else:
+        text = source
+    text = merge_fields(text)
+    if kind != "vtt" and kind != "srt":
+        if options.seller:
+            layout = analyse(text, seller=options.seller)
+        if options.include_quoted:
+            found = layout or analyse(text)
+            if not found.is_call:  # read everything, `>` quotes included
+                layout = Layout((), None, False, ((0, len(text)),))
+        elif not (layout or analyse(text)).is_call:
+            text, _ = mask_replies(text)
+    return Message(path, text, source, None, layout, None, tuple(notes))
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    if not path.exists():
+        raise OSError(2, "no such file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise _TooLarge(f"skipped: {size:,} bytes is over the {max_bytes:,}-byte limit")
+    return path.read_bytes()
+
+
+def decode(data: bytes) -> str:
+    return decode_with_note(data)[0]
+
+
+def decode_with_note(data: bytes) -> tuple[str, str | None]:
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is decoded with
+    charset-normalizer's best guess (cp1252 when it has none) and a note saying so."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), None
+    if b"\x00" in data[:8192]:
+        raise ValueError("skipped: looks like a binary file (NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    return data.decode(encoding, errors="replace"), f"not UTF-8: decoded as {encoding} (a guess)"

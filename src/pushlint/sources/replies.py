@@ -1,0 +1,61 @@
+"""Quoted replies, forwarded threads, sign-offs and signatures: not the writer's words.
+
+mail-parser-reply (maintained, multi-language) recognises reply headers ("On ... wrote:",
+Outlook "From:/Sent:" blocks, forwarded headers), `>` quotes, sign-offs and signatures,
+and returns the latest reply's own body. We find that body in the text and blank
+everything after it, so positions stay exact."""
+
+from __future__ import annotations
+
+import re
+
+from mailparser_reply import EmailReplyParser
+
+from pushlint.sources.mask import blank
+
+_PARSER = EmailReplyParser(languages=["en", "de", "fr", "es", "it", "nl"])
+# Forwarded-message headers the parser does not know (Gmail's dashes, Apple Mail's line).
+_FORWARDED = re.compile(
+    r"^[ \t]*(?:-{3,}\s*Forwarded message\s*-{3,}|Begin forwarded message:)", re.I | re.M
+)
+
+
+def own_words_end(text: str) -> int | None:
+    """Where the writer's own words end (at the sign-off, signature or quoted thread),
+    or None when the parser found none of those: then the whole text is theirs."""
+    if not text.strip():
+        return None
+    try:
+        replies = _PARSER.read(text).replies
+    except Exception:  # a third-party parser must never stop a lint run
+        replies = []
+    if not replies:
+        forwarded = _FORWARDED.search(text)
+        return forwarded.start() if forwarded and forwarded.start() > 0 else None
+    own = replies[0]
+    # Find where the other material starts, not where the body ends: the parser
+    # normalises whitespace in what it returns, but the first line of a signature or of a
+    # reply header is found verbatim in the text.
+    markers = []
+    if own.signatures.strip():
+        markers.append(own.signatures.strip().splitlines()[0].strip())
+    for other in replies[1:2]:
+        lines = (other.headers or other.content or other.body).strip().splitlines()
+        if lines:
+            markers.append(lines[0].strip())
+    body_lines = own.body.strip().splitlines()
+    after = text.find(body_lines[0].strip()) if body_lines else 0
+    found = [text.find(marker, max(after, 0)) for marker in markers if marker]
+    forwarded = _FORWARDED.search(text)
+    if forwarded:
+        found.append(forwarded.start())
+    found = [at for at in found if at > 0]
+    return min(found) if found else None
+
+
+def mask_replies(text: str) -> tuple[str, bool]:
+    """The text with quoted replies and the signature blanked, and whether any was."""
+    end = own_words_end(text)
+    if end is None:
+        return text, False
+    return blank(text, [(end, len(text))]), True

@@ -1,0 +1,231 @@
+"""Readers: lint only the words the rep wrote, and point at the right line of the file."""
+
+from __future__ import annotations
+
+import codecs
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+import pushlint
+from pushlint.records import Report
+from pushlint.sources import ReadOptions, read
+from pushlint.sources.mask import merge_fields
+
+from .conftest import EXAMPLES
+
+INPUTS = EXAMPLES / "inputs"
+
+
+def lint(path: Path, options: ReadOptions | None = None) -> Report:
+    result = pushlint.lint_paths([path], options=options)
+    assert not result.errors, result.errors
+    return result.reports[0]
+
+
+def rules_at(report: Report) -> set[tuple[str, int]]:
+    return {(f.rule, f.line) for f in report.findings}
+
+
+# --- .eml ---------------------------------------------------------------------------
+
+
+def test_eml_reply_lints_only_the_new_text_at_the_files_lines() -> None:
+    report = lint(INPUTS / "reply.eml")
+    lines = (INPUTS / "reply.eml").read_text(encoding="utf-8").splitlines()
+    assert ("PL101", 11) in rules_at(report)
+    finding = next(f for f in report.findings if f.rule == "PL101")
+    assert lines[finding.line - 1][finding.column - 1 :].startswith("We are the leading provider")
+    # the signature's slogan and the quoted thread are pushy, and are not linted
+    signature_from = next(i for i, ln in enumerate(lines, 1) if ln.startswith("Best,"))
+    assert all(f.line < signature_from for f in report.findings if f.part == "body")
+
+
+def test_eml_subject_is_linted_and_reported_as_such() -> None:
+    report = lint(INPUTS / "reply.eml")
+    (subject,) = [f for f in report.findings if f.part == "subject"]
+    assert (subject.rule, subject.line, subject.column) == ("PL401", 3, 32)
+
+
+def _mime(tmp_path: Path, *, plain: str | None, html: str | None, cte: str) -> Path:
+    message = EmailMessage()
+    message["Subject"] = "Quick question about your renewal"
+    message["From"] = "rep@example.com"
+    if plain is not None:
+        message.set_content(plain, cte=cte, charset="utf-8")
+    if html is not None:
+        if plain is None:
+            message.set_content(html, subtype="html", cte=cte, charset="utf-8")
+        else:
+            message.add_alternative(html, subtype="html", cte=cte, charset="utf-8")
+    path = tmp_path / "m.eml"
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+@pytest.mark.parametrize("cte", ["quoted-printable", "base64"])
+def test_eml_decodes_transfer_encodings_and_prefers_plain_text(tmp_path: Path, cte: str) -> None:
+    path = _mime(
+        tmp_path,
+        plain="Hi Ana,\n\nThis discount expires at the end of the quarter. Caf\u00e9 talk?\n",
+        html="<p>Our best-in-class platform is revolutionary.</p>",
+        cte=cte,
+    )
+    report = lint(path)
+    rules = {f.rule for f in report.findings}
+    assert {"PL303", "PL301"} <= rules
+    assert "PL801" not in rules  # the HTML alternative is not read when text/plain exists
+
+
+def test_eml_with_only_html_reads_the_visible_text(tmp_path: Path) -> None:
+    path = _mime(
+        tmp_path,
+        plain=None,
+        html='<div style="display:none">Act now!</div><p>This discount expires tonight.</p>',
+        cte="quoted-printable",
+    )
+    report = lint(path)
+    assert "PL303" in {f.rule for f in report.findings}
+    assert "PL401" not in {f.rule for f in report.findings}  # the hidden preheader
+
+
+# --- quoted replies and signatures ------------------------------------------------------
+
+OWN = "Hi Sam,\n\nI noticed your team doubled its SDR headcount. How is onboarding going?\n\n"
+PUSHY = "We are the leading provider. Sign by Friday so we can close this deal."
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        f"On Mon, Mar 2, 2026 at 4:15 PM Sam <sam@example.com> wrote:\n> {PUSHY}\n",
+        f"> {PUSHY}\n> Just checking in.\n",
+        f"---------- Forwarded message ---------\nFrom: Jo <jo@example.com>\n\n{PUSHY}\n",
+        f"From: Jo Smith\nSent: Monday, March 2, 2026 4:15 PM\nTo: Sam\nSubject: x\n\n{PUSHY}\n",
+        f"Best,\nJordan\nJordan Lee | Account Executive\n{PUSHY}\n",
+        f"-- \nJordan Lee\n{PUSHY}\n",
+    ],
+    ids=["on-wrote", "angle-quotes", "forwarded", "outlook", "sign-off", "sig-dashes"],
+)
+def test_quoted_replies_and_signatures_are_not_linted(tmp_path: Path, tail: str) -> None:
+    path = tmp_path / "reply.txt"
+    path.write_text(OWN + tail, encoding="utf-8")
+    report = lint(path)
+    assert not report.findings, [(f.rule, f.text) for f in report.findings]
+    assert report.signals  # the rep's own text is still read
+    included = lint(path, ReadOptions(include_quoted=True))
+    assert included.findings  # --include-quoted reads everything
+
+
+def test_a_plain_draft_without_reply_or_signature_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "draft.txt"
+    path.write_text("Hi {{first_name}},\n\n" + PUSHY + "\n", encoding="utf-8")
+    assert {"PL101", "PL304"} <= {f.rule for f in lint(path).findings}
+
+
+# --- HTML and Markdown templates ---------------------------------------------------------
+
+
+def test_html_template_findings_at_source_lines_and_none_in_markup() -> None:
+    report = lint(INPUTS / "template.html")
+    source = (INPUTS / "template.html").read_text(encoding="utf-8").splitlines()
+    for finding in report.findings:
+        line = source[finding.line - 1]
+        assert finding.text.split()[0] in line, (finding.rule, finding.line)
+    lines = {f.line for f in report.findings}
+    script_line = next(i for i, ln in enumerate(source, 1) if "<script>" in ln)
+    link_line = next(i for i, ln in enumerate(source, 1) if "href=" in ln)
+    assert script_line not in lines and 5 not in lines  # script, hidden preheader
+    assert not [f for f in report.findings if f.line == link_line]  # URL words not linted
+    assert any("hidden" in note for note in report.notes)
+
+
+def test_markdown_skips_front_matter_code_urls_and_merge_fields() -> None:
+    report = lint(INPUTS / "template.md")
+    assert not report.findings, [(f.rule, f.line, f.text) for f in report.findings]
+    signal_lines = {s.line for s in report.signals}
+    assert 8 in signal_lines  # "I noticed your team", in the prose
+
+
+def test_markdown_prose_is_still_linted_at_the_right_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text(
+        "---\ntitle: x\n---\n\n```\ncode\n```\n\n"
+        "This discount expires at the end of the quarter.\n",
+        encoding="utf-8",
+    )
+    assert ("PL303", 9) in rules_at(lint(path))
+
+
+def test_merge_fields_are_opaque_names_of_the_same_length() -> None:
+    for field in ("{{first_name}}", "{first_name}", "[First Name]", "%FIRST_NAME%",
+                  "{!Contact.FirstName}", "*|FNAME|*"):  # fmt: skip
+        masked = merge_fields(f"Hi {field}, thanks.")
+        assert len(masked) == len(f"Hi {field}, thanks.")
+        assert field not in masked and masked.startswith("Hi X")
+        report = pushlint.lint_text(masked)
+        assert not report.findings
+
+
+# --- transcripts -------------------------------------------------------------------------
+
+
+def test_vtt_transcript_lints_only_the_sellers_turns_and_reports_the_call() -> None:
+    report = lint(INPUTS / "discovery-call.vtt")
+    assert not report.findings  # the customer's "leading provider ... end of the quarter"
+    assert report.call and report.call["rep_questions"] == 2
+    assert 0 < report.call["rep_talk_share"] < 1
+    assert any("first speaker" in note for note in report.notes)
+    assert {s.line for s in report.signals} == {5, 13}
+
+
+def test_seller_option_picks_the_seller(tmp_path: Path) -> None:
+    report = lint(INPUTS / "discovery-call.vtt", ReadOptions(seller="Dana"))
+    assert {"PL304", "PL301"} <= {f.rule for f in report.findings}  # now Dana's words count
+    assert not any("first speaker" in note for note in report.notes)
+
+
+def test_srt_with_speaker_prefixes(tmp_path: Path) -> None:
+    path = tmp_path / "call.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nRep: We are the leading provider of CRM software.\n\n"
+        "2\n00:00:03,500 --> 00:00:05,000\nCustomer: Sign by Friday so we can close this deal.\n",
+        encoding="utf-8",
+    )
+    report = lint(path)
+    assert ("PL101", 3) in rules_at(report)
+    assert "PL304" not in {f.rule for f in report.findings}  # the customer's turn
+
+
+def test_input_format_overrides_the_extension(tmp_path: Path) -> None:
+    path = tmp_path / "template.txt"
+    path.write_text(
+        '<p>We are the leading provider.</p><a href="https://x.example/act-now">x</a>',
+        encoding="utf-8",
+    )
+    as_html = lint(path, ReadOptions(input_format="html"))
+    assert {f.rule for f in as_html.findings} >= {"PL101"}
+    assert not [f for f in as_html.findings if f.rule == "PL401"]
+
+
+# --- encodings ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "note"),
+    [
+        (codecs.BOM_UTF8 + b"We are the leading provider.", None),
+        ("We are the leading provider.".encode("utf-16"), None),
+        ("We are the leading provider. Café.".encode("cp1252"), "not UTF-8"),
+    ],
+    ids=["utf-8-bom", "utf-16-bom", "cp1252-fallback"],
+)
+def test_encodings(tmp_path: Path, data: bytes, note: str | None) -> None:
+    path = tmp_path / "m.txt"
+    path.write_bytes(data)
+    message = read(str(path))
+    assert not isinstance(message, Exception) and "leading provider" in message.text
+    report = lint(path)
+    assert ("PL101", 1) in rules_at(report)
+    assert any(note in n for n in report.notes) if note else not report.notes
