@@ -453,8 +453,12 @@ def stats(
         list[Path] | None,
         typer.Option(help="Also run with these rule packs added, side by side (repeatable)."),
     ] = None,
+    input_format: InputFormatOption = None,
+    include_quoted: IncludeQuotedOption = False,
+    seller: SellerOption = None,
 ) -> None:
     """Corpus statistics: score distribution, findings per rule and category, worst messages."""
+    options = _read_options(input_format, include_quoted, seller)
     from pushlint.api import lint_paths
     from pushlint.formatters import stats as stats_format
     from pushlint.nlp import ModelError
@@ -462,13 +466,15 @@ def stats(
     from pushlint.stats import corpus_stats
 
     try:
-        result = lint_paths(paths, model=model, rules=rules or ())
+        result = lint_paths(paths, model=model, rules=rules or (), options=options)
     except (RuleFileError, ModelError) as exc:
         raise _fail(str(exc)) from None
     summary = corpus_stats(result.reports, worst=worst)
     if compare:
         try:
-            other_run = lint_paths(paths, model=model, rules=[*(rules or ()), *compare])
+            other_run = lint_paths(
+                paths, model=model, rules=[*(rules or ()), *compare], options=options
+            )
         except (RuleFileError, ModelError) as exc:
             raise _fail(str(exc)) from None
         other = corpus_stats(other_run.reports, worst=worst)
@@ -489,6 +495,9 @@ def report(
     html_file: Annotated[Path, typer.Option("--html", help="The HTML file to write.")],
     rules: RulesOption = None,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    input_format: InputFormatOption = None,
+    include_quoted: IncludeQuotedOption = False,
+    seller: SellerOption = None,
 ) -> None:
     """Write one self-contained HTML report: charts, and every message with its findings.
 
@@ -508,8 +517,9 @@ def report(
         raise _fail(str(exc)) from None
     messages: list[Message] = []
     errors: list[FileError] = []
+    options = _read_options(input_format, include_quoted, seller)
     for path in expand(paths):
-        item = read(path)
+        item = read(path, options)
         (errors if isinstance(item, FileError) else messages).append(item)  # type: ignore[arg-type]
     reports = list(linter.lint_messages(messages))
     pairs = [(m.text, r) for m, r in zip(messages, reports, strict=True)]
