@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from pushlint.sources import TEXT_SUFFIXES, decode
+from pushlint.records import FileError
+from pushlint.sources import TEXT_SUFFIXES, decode, read
 
 LABELS = ("pushy", "customer-centric", "passive")
 _ALIASES = {
@@ -83,7 +84,10 @@ def _from_folder(folder: Path) -> Iterator[Sample]:
             if label_dir is None:
                 continue
             label = normalise_label(label_dir, str(path))
-            yield Sample(str(path), label, decode(path.read_bytes()), source=str(path))
+            message = read(str(path))  # the same readers as `pushlint check`
+            if isinstance(message, FileError):
+                raise CorpusError(f"{path}: {message.problem}")
+            yield Sample(str(path), label, message.text, source=str(path))
 
 
 def _from_file(path: Path, label: str | None) -> Iterator[Sample]:

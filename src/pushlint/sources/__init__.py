@@ -104,7 +104,9 @@ def _parse(path: str, data: bytes, kind: str, options: ReadOptions) -> Message:
         subject, body, line_map, notes, _ = read_eml(data)
         body = merge_fields(body)
         if not options.include_quoted:
-            body, _ = mask_replies(body)
+            body, cut = mask_replies(body)
+            if cut is not None:
+                notes.append("sign-off, signature or quoted text at the end of the body not linted")
         text = f"{subject}\n\n{body}"
         return Message(path, text, None, tuple(line_map), None, (0, len(subject)), tuple(notes))
     source, note = decode_with_note(data)
@@ -136,7 +138,9 @@ def _parse(path: str, data: bytes, kind: str, options: ReadOptions) -> Message:
             if not found.is_call:  # read everything, `>` quotes included
                 layout = Layout((), None, False, ((0, len(text)),))
         elif not (layout or analyse(text)).is_call:
-            text, _ = mask_replies(text)
+            text, cut = mask_replies(text)
+            if cut is not None:
+                notes.append(f"sign-off, signature or quoted text from line {cut} on not linted")
     return Message(path, text, source, None, layout, None, tuple(notes))
 
 

@@ -53,9 +53,10 @@ def own_words_end(text: str) -> int | None:
     return min(found) if found else None
 
 
-def mask_replies(text: str) -> tuple[str, bool]:
-    """The text with quoted replies and the signature blanked, and whether any was."""
+def mask_replies(text: str) -> tuple[str, int | None]:
+    """The text with quoted replies and the signature blanked, and the 1-based line
+    where the left-out part starts (None when nothing was left out)."""
     end = own_words_end(text)
     if end is None:
-        return text, False
-    return blank(text, [(end, len(text))]), True
+        return text, None
+    return blank(text, [(end, len(text))]), text.count("\n", 0, end) + 1
