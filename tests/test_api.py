@@ -107,3 +107,16 @@ def test_empty_and_blank_messages_score_zero(tmp_path: Path) -> None:
     (tmp_path / "blank.txt").write_text("  \n\n \t", encoding="utf-8")
     result = pushlint.lint_paths([tmp_path])
     assert [(r.score, r.findings) for r in result.reports] == [(0, ()), (0, ())]
+
+
+def test_an_edited_rule_pack_reaches_the_next_lint_in_the_same_process(tmp_path: Path) -> None:
+    pack = tmp_path / "team.yaml"
+    body = (
+        "rules:\n  - id: TEAM7\n    name: synergy-talk\n    kind: phrase\n    category: buzzwords\n"
+        "    message: M.\n    why: W.\n    rewrite: [R.]\n    phrases: [PHRASE]\n"
+    )
+    pack.write_text(body.replace("PHRASE", "synergy"), encoding="utf-8")
+    assert "TEAM7" in {f.rule for f in pushlint.lint_text("Real synergy.", rules=[pack]).findings}
+    pack.write_text(body.replace("PHRASE", "paradigm"), encoding="utf-8")
+    rules = {f.rule for f in pushlint.lint_text("Real synergy.", rules=[pack]).findings}
+    assert "TEAM7" not in rules

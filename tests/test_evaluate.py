@@ -54,14 +54,15 @@ def test_unknown_label_is_a_clear_error(tmp_path: Path) -> None:
         load_corpus([bad])
 
 
-def test_eval_cli_reports_auc_bands_and_rules(tmp_path: Path) -> None:
+def _corpus(tmp_path: Path, *items: tuple[str, str]) -> Path:
     corpus = tmp_path / "c.yaml"
-    corpus.write_text(
-        "messages:\n"
-        f"  - {{label: pushy, text: '{PUSHY}'}}\n"
-        f"  - {{label: customer-centric, text: '{GOOD}'}}\n",
-        encoding="utf-8",
-    )
+    lines = [f"  - {{label: {label}, text: '{text}'}}" for label, text in items]
+    corpus.write_text("messages:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return corpus
+
+
+def test_eval_cli_reports_auc_bands_and_rules(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path, ("pushy", PUSHY), ("customer-centric", GOOD))
     result = CliRunner().invoke(app, ["eval", str(corpus), "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
@@ -74,13 +75,7 @@ def test_eval_cli_reports_auc_bands_and_rules(tmp_path: Path) -> None:
 
 
 def test_eval_min_auc_fails_the_run_when_below(tmp_path: Path) -> None:
-    corpus = tmp_path / "c.yaml"
-    corpus.write_text(
-        "messages:\n"
-        f"  - {{label: customer-centric, text: '{PUSHY}'}}\n"
-        f"  - {{label: pushy, text: '{GOOD}'}}\n",
-        encoding="utf-8",
-    )
+    corpus = _corpus(tmp_path, ("customer-centric", PUSHY), ("pushy", GOOD))
     assert CliRunner().invoke(app, ["eval", str(corpus), "--min-auc", "0.9"]).exit_code == 1
 
 

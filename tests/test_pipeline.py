@@ -110,5 +110,11 @@ def test_unless_condition_is_sentence_scoped(linter: Linter) -> None:
     assert "PL102" in {f.rule for f in far.findings}
 
 
-def test_public_api_is_lazy() -> None:
-    assert callable(pushlint.lint_text) and callable(pushlint.lint_paths)
+def test_importing_pushlint_does_not_import_spacy() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, pushlint; pushlint.__version__; print('spacy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr
+    assert callable(pushlint.lint_text)  # the lazy attribute still resolves

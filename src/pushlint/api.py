@@ -78,12 +78,18 @@ class Linter:
 def get_linter(
     model: str | None = None, rules: Sequence[str | Path] = (), *, shipped: bool = True
 ) -> Linter:
-    """Load (once per process) the pipeline for a model and a set of extra rule paths."""
-    return _cached_linter(model, tuple(str(Path(r)) for r in rules), shipped)
+    """Load the pipeline for a model and a set of extra rule paths, once per process and
+    rule-file version: an edited rule file gets a fresh linter, an unchanged one does not."""
+    from pushlint.rules.loader import rule_files_fingerprint
+
+    paths = tuple(str(Path(r)) for r in rules)
+    return _cached_linter(model, paths, shipped, rule_files_fingerprint(paths, shipped))
 
 
 @lru_cache(maxsize=4)
-def _cached_linter(model: str | None, rules: tuple[str, ...], shipped: bool) -> Linter:
+def _cached_linter(
+    model: str | None, rules: tuple[str, ...], shipped: bool, fingerprint: object
+) -> Linter:
     from pushlint.nlp import load_pipeline
     from pushlint.rules.loader import load_rules
 
@@ -138,10 +144,12 @@ def to_source(report: Report, message: Message) -> Report:
     """The report with positions in the original file, the subject marked, and the
     reader's notes added."""
 
+    remap = message.source is not None and message.source != message.text
+    index = LineIndex(message.source) if remap and message.source is not None else None
+
     def place(finding: Finding) -> Finding:
         changes: dict[str, object] = {}
-        if message.source is not None and message.source != message.text:
-            index = LineIndex(message.source)
+        if index is not None:
             changes["line"], changes["column"] = index.position(finding.start)
             changes["end_line"], changes["end_column"] = index.position(finding.end)
         elif message.line_map:

@@ -177,6 +177,17 @@ _Fingerprint = tuple[tuple[str, int, int], ...]
 _CACHE: dict[tuple[_Fingerprint, _Fingerprint], RuleSet] = {}
 
 
+def rule_files_fingerprint(paths: Sequence[str], shipped: bool) -> object:
+    """Path, size and mtime of every rule file a run would load: changes when one is edited."""
+    try:
+        files = rule_files([shipped_packs_dir()] if shipped else []) + rule_files(
+            [Path(p) for p in paths]
+        )
+        return _fingerprint(files)
+    except (RuleFileError, OSError):
+        return None  # loading will report the problem
+
+
 def _fingerprint(files: Sequence[Path]) -> _Fingerprint:
     return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
 

@@ -133,11 +133,11 @@ def _parse(path: str, data: bytes, kind: str, options: ReadOptions) -> Message:
     if kind != "vtt" and kind != "srt":
         if options.seller:
             layout = analyse(text, seller=options.seller)
+        is_call = (layout or analyse(text)).is_call
         if options.include_quoted:
-            found = layout or analyse(text)
-            if not found.is_call:  # read everything, `>` quotes included
+            if not is_call:  # read everything, `>` quotes included
                 layout = Layout((), None, False, ((0, len(text)),))
-        elif not (layout or analyse(text)).is_call:
+        elif not is_call:
             text, cut = mask_replies(text)
             if cut is not None:
                 notes.append(f"sign-off, signature or quoted text from line {cut} on not linted")
