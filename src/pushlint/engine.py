@@ -17,6 +17,7 @@ import numpy
 from pushlint.checks.base import Hit
 from pushlint.records import Finding, Report, Suggestion
 from pushlint.rules.loader import LoadedRule, RuleSet
+from pushlint.rules.schema import Rewrite
 from pushlint.score import score_items
 from pushlint.turns import Layout, layout_of
 
@@ -196,20 +197,35 @@ def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex, bounds: list[i
         end_line=end_line,
         end_column=end_column,
         points=points,
+        weight=spec.weight,
         signal=spec.is_signal,
-        suggestions=tuple(
-            Suggestion(
-                text=item.text.format_map(_Keep(values)),
-                replacement=item.replacement.format_map(_Keep(values))
-                if item.replacement is not None
-                else None,
-                safe=item.safe,
-            )
-            for item in spec.rewrites
-        ),
+        suggestions=tuple(_suggestion(item, values, span.text) for item in spec.rewrites),
         sentence=sentence.text,
         sentence_start=sentence.start_char,
     )
+
+
+def _suggestion(item: Rewrite, values: dict[str, str], matched: str) -> Suggestion:
+    """Fill in a rewrite; a replacement table gives a replacement only for the words it lists."""
+    replacement: str | None = None
+    if isinstance(item.replacement, str):
+        replacement = item.replacement.format_map(_Keep(values))
+    elif item.replacement is not None:
+        found = item.replacement.get(" ".join(matched.lower().split()))
+        if found is not None:
+            replacement = match_case(found, matched)
+    return Suggestion(
+        text=item.text.format_map(_Keep(values)),
+        replacement=replacement,
+        safe=item.safe and replacement is not None,
+    )
+
+
+def match_case(replacement: str, original: str) -> str:
+    """ "Leverage" -> "Use", "leverage" -> "use": a replacement keeps a capital first letter."""
+    if original[:1].isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
 
 
 def _trim(span: Span) -> Span:

@@ -50,6 +50,7 @@ class Finding:
     sentence: str = ""
     sentence_start: int = 0
     part: str = "body"  # or "subject" for an email's subject line
+    weight: float = 0.0  # the rule's weight, so a report can be re-scored after filtering
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,16 @@ class Report:
     relief: float = 0.0
     notes: tuple[str, ...] = ()
     call: dict[str, float] | None = None  # talk share, questions, longest monologue
+    fail_on: Level = "warning"  # the thresholds this file's config sets, for the exit code
+    max_score: int | None = None
+
+    def failing(self) -> bool:
+        """Does this report fail the run: a finding at or above `fail_on`, or a score
+        above `max_score`?"""
+        threshold = level_rank(self.fail_on)
+        if any(level_rank(f.level) >= threshold for f in self.findings):
+            return True
+        return self.max_score is not None and self.score > self.max_score
 
     def worst_level(self) -> Level | None:
         levels = [f.level for f in self.findings]

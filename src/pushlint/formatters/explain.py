@@ -36,11 +36,13 @@ def render(rule: LoadedRule, console: Console) -> None:
             console.print(Text.assemble("  ", ("ok ", "green"), example.strip()))
     if not spec.is_signal:
         safe = [r for r in spec.rewrites if r.safe]
-        verdict = (
-            f"Safe: --fix may replace the span with {safe[0].replacement!r}."
-            if safe
-            else "Not applied automatically: the rewrite needs the writer's judgement."
-        )
+        if not safe:
+            verdict = "Not applied automatically: the rewrite needs the writer's judgement."
+        elif isinstance(safe[0].replacement, dict):
+            pairs = ", ".join(f"{k!r} -> {v!r}" for k, v in safe[0].replacement.items())
+            verdict = f"Safe: --fix replaces the matched words: {pairs}."
+        else:
+            verdict = f"Safe: --fix may replace the span with {safe[0].replacement!r}."
         _section(console, "Fix safety", verdict)
 
 

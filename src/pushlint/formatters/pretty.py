@@ -80,6 +80,8 @@ def _finding(finding: Finding, console: Console) -> None:
             (f"  (+{finding.points:g})" if finding.points else "", "dim"),
         )
     )
+    if not finding.sentence:  # e.g. an unused suppression: nothing to quote
+        return
     context, start, end = _context(finding)
     coloured = console.color_system is not None
     line = Text("    | ", style="dim")
@@ -90,7 +92,12 @@ def _finding(finding: Finding, console: Console) -> None:
     if not coloured:
         console.print("    | " + " " * start + "^" * max(1, end - start))
     for suggestion in finding.suggestions:
-        console.print(Text.assemble("    ", ("-> ", "green"), suggestion.text))
+        line = Text.assemble("    ", ("-> ", "green"), suggestion.text)
+        if suggestion.replacement is not None:
+            line.append(f' "{suggestion.replacement}"', style="green")
+            if suggestion.safe:
+                line.append("  (safe: pushlint check --fix applies it)", style="dim")
+        console.print(line)
 
 
 def _context(finding: Finding) -> tuple[str, int, int]:

@@ -49,8 +49,12 @@ class Rewrite(_Strict):
     """A suggested rewrite. `{match}` (and dependency node names) are filled in."""
 
     text: str = Field(description="The suggestion shown to the writer.")
-    replacement: str | None = Field(
-        default=None, description="Text that can replace the matched span as it stands."
+    replacement: str | dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "Text that can replace the matched span as it stands, or a table from matched "
+            "words (lower case) to their replacement, for rules that match many words."
+        ),
     )
     safe: bool = Field(
         default=False, description="True when `replacement` may be applied mechanically."
@@ -60,6 +64,12 @@ class Rewrite(_Strict):
     def _safe_needs_replacement(self) -> Rewrite:
         if self.safe and self.replacement is None:
             raise ValueError("a rewrite marked `safe` needs a `replacement`")
+        if isinstance(self.replacement, dict):
+            for key in self.replacement:
+                if key != " ".join(key.lower().split()):
+                    raise ValueError(
+                        f"replacement table key {key!r} must be lower case with single spaces"
+                    )
         return self
 
 
@@ -116,7 +126,8 @@ class RuleBase(_Strict):
             raise ValueError("a flagging rule needs at least one `rewrite`")
         allowed = self.placeholders()
         for item in self.rewrites:
-            for field_text in (item.text, item.replacement or ""):
+            replacement = item.replacement if isinstance(item.replacement, str) else ""
+            for field_text in (item.text, replacement or ""):
                 for name in _placeholders(field_text):
                     if name not in allowed:
                         raise ValueError(

@@ -10,12 +10,14 @@ exactly (decoded email bodies carry a line map instead).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pushlint.records import FileError
+from pushlint.sources.directives import Directive, find_directives
 from pushlint.turns import Layout, analyse
 
 STDIN = "-"
@@ -47,6 +49,7 @@ class Message:
     layout: Layout | None = None  # speaker turns a reader found (transcripts)
     subject: tuple[int, int] | None = None  # character range of an email's subject
     notes: tuple[str, ...] = field(default=())
+    directives: tuple[Directive, ...] = ()  # inline pushlint-disable comments
 
 
 def expand(paths: Iterable[str]) -> Iterator[str]:
@@ -83,7 +86,7 @@ def read(
         return FileError(path, f"cannot read: {exc.strerror or exc}")
     kind = options.input_format or SUFFIXES.get(Path(path).suffix.lower(), "text")
     try:
-        message = _parse(path, data, kind, options)
+        message = _with_directives(_parse(path, data, kind, options))
     except ValueError as exc:
         return FileError(path, str(exc))
     if len(message.text) > max_chars:
@@ -142,6 +145,25 @@ def _parse(path: str, data: bytes, kind: str, options: ReadOptions) -> Message:
             if cut is not None:
                 notes.append(f"sign-off, signature or quoted text from line {cut} on not linted")
     return Message(path, text, source, None, layout, None, tuple(notes))
+
+
+def _with_directives(message: Message) -> Message:
+    """Find inline pushlint-disable comments, with their file lines, and keep them out of
+    the linted text."""
+    from pushlint.sources.mask import blank
+
+    scan = message.source if message.source is not None else message.text
+    directives, spans = find_directives(scan)
+    if not directives:
+        return message
+    if message.source is None and message.line_map:  # decoded email: text line -> file line
+        lines = message.line_map
+        directives = [
+            dataclasses.replace(d, line=lines[min(d.line, len(lines)) - 1][0]) for d in directives
+        ]
+    return dataclasses.replace(
+        message, text=blank(message.text, spans), directives=tuple(directives)
+    )
 
 
 class _TooLarge(Exception):

@@ -1,0 +1,19 @@
+"""`--format concise`: one line per finding, `path:line:col: level [rule] message`, the
+shape editors, grep and CI log parsers already understand."""
+
+from __future__ import annotations
+
+from pushlint.records import Finding, Report, RunResult
+
+
+def line(report: Report, finding: Finding) -> str:
+    return (
+        f"{report.path}:{finding.line}:{finding.column}: {finding.level} "
+        f"[{finding.rule}] {finding.message}"
+    )
+
+
+def render(result: RunResult) -> str:
+    lines = [line(report, f) for report in result.reports for f in report.findings]
+    lines += [f"{e.path}:1:1: error [read] {e.problem}" for e in result.errors]
+    return "\n".join(lines)

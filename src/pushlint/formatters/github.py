@@ -1,0 +1,31 @@
+"""`--format github`: GitHub Actions workflow commands, so findings show as annotations
+on the pull request's changed files."""
+
+from __future__ import annotations
+
+from pushlint.records import RunResult
+
+COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(result: RunResult) -> str:
+    lines = []
+    for report in result.reports:
+        for f in report.findings:
+            where = (
+                f"file={_property(report.path)},line={f.line},col={f.column},"
+                f"endLine={f.end_line},endColumn={f.end_column}"
+            )
+            title = _property(f"pushlint {f.rule} ({f.name})")
+            lines.append(f"::{COMMAND[f.level]} {where},title={title}::{_data(f.message)}")
+    for error in result.errors:
+        lines.append(f"::error file={_property(error.path)},title=pushlint::{_data(error.problem)}")
+    return "\n".join(lines)

@@ -1,0 +1,135 @@
+"""`pushlint check` as a library call: config, changed lines, baseline and fixes around
+`lint_paths`. The CLI only turns options into `Overrides` and the outcome into output."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pushlint.baseline import Baseline, BaselineError, write_baseline
+from pushlint.config import ConfigError
+from pushlint.gitdiff import ChangedLines, GitError
+from pushlint.policy import only_lines
+from pushlint.project import FileSettings, Overrides, Project
+from pushlint.records import Report, RunResult
+from pushlint.sources import STDIN, Message
+
+__all__ = ["SETUP_ERRORS", "Overrides", "Run", "check", "render", "save_baseline"]
+
+
+def _setup_errors() -> tuple[type[Exception], ...]:
+    from pushlint.nlp import ModelError
+    from pushlint.rules.loader import RuleFileError
+
+    return (ConfigError, BaselineError, GitError, ModelError, RuleFileError)
+
+
+SETUP_ERRORS = _setup_errors()
+
+
+@dataclass
+class Run:
+    result: RunResult
+    unfiltered: list[Report] = field(default_factory=list)  # before --baseline filters
+    diffs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rules: Sequence[object] = ()  # the rules that ran, for SARIF's rule metadata
+
+
+def check(
+    paths: Sequence[str],
+    overrides: Overrides,
+    *,
+    baseline: Path | None = None,
+    diff_base: str | None = None,
+    fix: Literal["write", "diff"] | None = None,
+) -> Run:
+    from pushlint.api import get_linter, lint_paths
+
+    changed = ChangedLines(diff_base) if diff_base else None
+    project = Project(overrides, changed=changed)
+    known = Baseline.load(baseline) if baseline is not None else None
+    run = Run(RunResult("", ()))
+    fixed: list[str] = []
+
+    def filtered(report: Report, message: Message) -> Report:
+        if changed is not None and message.path != STDIN:
+            lines = changed.lines(message.path)
+            if lines is not None:
+                report = only_lines(report, lines)
+        return report
+
+    def finish(report: Report, message: Message, settings: FileSettings) -> Report:
+        report = filtered(report, message)
+        if fix is not None and _fix(report, settings, fix, run):
+            fixed.append(report.path)
+        run.unfiltered.append(report)
+        return known.new_only(report) if known is not None else report
+
+    run.result = lint_paths(paths, project=project, finish=finish)
+    if fixed:  # lint the fixed files again, so positions and the score are the new file's
+
+        def refinish(report: Report, message: Message, settings: FileSettings) -> Report:
+            report = filtered(report, message)
+            return known.new_only(report) if known is not None else report
+
+        again = {r.path: r for r in lint_paths(fixed, project=project, finish=refinish).reports}
+        run.result = dataclasses.replace(
+            run.result, reports=tuple(again.get(r.path, r) for r in run.result.reports)
+        )
+    model, rules, shipped = project.settings(STDIN).linter_key
+    run.rules = get_linter(model, rules, shipped=shipped).component.ruleset.rules
+    return run
+
+
+def _fix(report: Report, settings: FileSettings, mode: str, run: Run) -> bool:
+    """Apply (or, for --diff, show) the safe rewrites; True when the file was written."""
+    from pushlint import fix as fixing
+
+    plan = fixing.plan(report, settings.read.input_format)
+    if plan is None or (plan.skipped is None and not plan.changed):
+        return False
+    if plan.skipped is not None:
+        run.notes.append(f"{report.path}: not fixed: {plan.skipped}")
+        return False
+    if mode == "diff":
+        run.diffs.append(plan.diff())
+        return False
+    try:
+        fixing.apply(plan)
+    except OSError as exc:
+        run.notes.append(f"{report.path}: not fixed, the file is unchanged: {exc}")
+        return False
+    run.notes.append(f"{report.path}: fixed {len(plan.edits)} finding(s)")
+    return True
+
+
+def render(result: RunResult, output_format: str, rules: Sequence[object] = ()) -> str:
+    if output_format == "json":
+        from pushlint.formatters import json as json_format
+
+        return json_format.render(result)
+    if output_format == "concise":
+        from pushlint.formatters import concise
+
+        return concise.render(result)
+    if output_format == "github":
+        from pushlint.formatters import github
+
+        return github.render(result)
+    if output_format == "junit":
+        from pushlint.formatters import junit
+
+        return junit.render(result)
+    if output_format == "sarif":
+        from pushlint.formatters import sarif
+
+        return sarif.render(result, rules)  # type: ignore[arg-type]
+    raise ValueError(f"unknown format {output_format!r}")
+
+
+def save_baseline(path: Path, reports: Sequence[Report]) -> int:
+    return write_baseline(path, reports)
