@@ -2,7 +2,8 @@
 
 A finding's fingerprint hashes its file, rule, matched words and the words of its
 sentence, plus its rank among identical findings in that file: line numbers are left
-out, so edits elsewhere in the file do not turn old findings into new ones. The file
+out, so edits elsewhere in the file do not turn old findings into new ones. A metric
+finding judges the whole message, so its file and rule are its identity. The file
 stores hashes, rule ids and lines only, never the message text.
 """
 
@@ -46,7 +47,10 @@ def fingerprints(report: Report) -> list[tuple[Finding, str]]:
     path = display_path(report.path)
     result = []
     for finding in report.findings:
-        key = (finding.rule, _words(finding.text), _words(finding.sentence))
+        if finding.kind == "metric":
+            key = (finding.rule, "", "")
+        else:
+            key = (finding.rule, _words(finding.text), _words(finding.sentence))
         rank = seen[key]
         seen[key] += 1
         digest = hashlib.sha256("\0".join((path, *key, str(rank))).encode("utf-8"))

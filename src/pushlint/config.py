@@ -14,7 +14,6 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -122,18 +121,33 @@ def preset_names() -> list[str]:
 # ---------------------------------------------------------------------------- discovery
 
 
-def find_config(start: Path) -> Path | None:
-    """The closest config file in `start` (a file's folder) or any folder above it."""
-    return _find_in(start.resolve())
-
-
-@lru_cache(maxsize=1024)
-def _find_in(folder: Path) -> Path | None:
-    for name in CONFIG_NAMES:
-        candidate = folder / name
-        if candidate.is_file() and (name != "pyproject.toml" or _has_tool_section(candidate)):
-            return candidate
-    return None if folder.parent == folder else _find_in(folder.parent)
+def find_config(start: Path, cache: dict[Path, Path | None] | None = None) -> Path | None:
+    """The closest config file in `start` (a file's folder) or any folder above it.
+    `cache` (one per run) remembers the answer for every folder on the way."""
+    cache = {} if cache is None else cache
+    folder = start.resolve()
+    visited: list[Path] = []
+    found: Path | None = None
+    while True:
+        if folder in cache:
+            found = cache[folder]
+            break
+        visited.append(folder)
+        found = next(
+            (
+                folder / name
+                for name in CONFIG_NAMES
+                if (folder / name).is_file()
+                and (name != "pyproject.toml" or _has_tool_section(folder / name))
+            ),
+            None,
+        )
+        if found is not None or folder.parent == folder:
+            break
+        folder = folder.parent
+    for seen in visited:
+        cache[seen] = found
+    return found
 
 
 def _has_tool_section(path: Path) -> bool:

@@ -198,6 +198,7 @@ def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex, bounds: list[i
         end_column=end_column,
         points=points,
         weight=spec.weight,
+        kind=spec.kind,
         signal=spec.is_signal,
         suggestions=tuple(_suggestion(item, values, span.text) for item in spec.rewrites),
         sentence=sentence.text,

@@ -66,6 +66,7 @@ class Project:
     changed: ChangedLines | None = None  # --diff-base: skip files with no changed line
     _configs: dict[Path | None, Config] = field(default_factory=dict)
     _checked: set[tuple[int, int]] = field(default_factory=set)
+    _found: dict[Path, Path | None] = field(default_factory=dict)
 
     @cached_property
     def _explicit(self) -> Config | None:
@@ -80,7 +81,7 @@ class Project:
             return self._explicit
         if self.overrides.isolated or not self.discover:
             return self._configs.setdefault(None, Config())
-        found = find_config(self._location(path).parent)
+        found = find_config(self._location(path).parent, self._found)
         if found not in self._configs:
             self._configs[found] = load_config(found) if found is not None else Config()
         return self._configs[found]

@@ -51,6 +51,7 @@ class Finding:
     sentence_start: int = 0
     part: str = "body"  # or "subject" for an email's subject line
     weight: float = 0.0  # the rule's weight, so a report can be re-scored after filtering
+    kind: str = ""  # the rule's kind; "metric" findings judge the whole message
 
 
 @dataclass(frozen=True)
