@@ -214,7 +214,18 @@ def apply_policy(
         ruleset,
         report_unused=settings.report_unused_disables,
     )
-    return dataclasses.replace(report, fail_on=settings.fail_on, max_score=settings.max_score)
+    report = dataclasses.replace(report, fail_on=settings.fail_on, max_score=settings.max_score)
+    hidden = len(report.findings) - settings.max_findings
+    if hidden > 0:  # the score still counts them; the listing stops
+        report = dataclasses.replace(
+            report,
+            findings=report.findings[: settings.max_findings],
+            notes=(
+                *report.notes,
+                f"{hidden} more finding(s) not listed (max-findings: {settings.max_findings})",
+            ),
+        )
+    return report
 
 
 def to_source(report: Report, message: Message) -> Report:

@@ -20,9 +20,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pushlint.rules.yamlmarks import Mark, Marks, YamlProblem, load_yaml_with_marks
+from pushlint.sources import MAX_BYTES, MAX_CHARS
 
 CONFIG_NAMES = (".pushlint.yaml", "pushlint.yaml", "pyproject.toml")
 PRESET_PREFIX = "pushlint:"
+MAX_FINDINGS = 500  # per file; more are counted in the score but not listed
 LevelOrOff = Literal["info", "warning", "error", "off"]
 FailLevel = Literal["info", "warning", "error"]
 
@@ -61,6 +63,9 @@ class ConfigModel(_Strict):
     report_unused_disables: bool | None = None
     seller: str | None = None
     include_quoted: bool | None = None
+    max_file_bytes: int | None = Field(default=None, ge=1)
+    max_message_chars: int | None = Field(default=None, ge=1, le=1_000_000)
+    max_findings: int | None = Field(default=None, ge=1)
 
 
 class ConfigError(Exception):
@@ -103,6 +108,9 @@ class Config:
     report_unused_disables: bool = False
     seller: str | None = None
     include_quoted: bool = False
+    max_file_bytes: int = MAX_BYTES
+    max_message_chars: int = MAX_CHARS
+    max_findings: int = MAX_FINDINGS
     set_keys: frozenset[str] = field(default_factory=frozenset)  # keys some file set
 
     @property
@@ -313,13 +321,16 @@ def _resolve(model: ConfigModel, path: Path, marks: Marks) -> Config:
         report_unused_disables=bool(model.report_unused_disables),
         seller=model.seller,
         include_quoted=bool(model.include_quoted),
+        max_file_bytes=model.max_file_bytes or MAX_BYTES,
+        max_message_chars=model.max_message_chars or MAX_CHARS,
+        max_findings=model.max_findings or MAX_FINDINGS,
         set_keys=set_keys,
     )
 
 
 _REPLACED = (
     "model", "shipped", "select", "fail-on", "max-score", "report-unused-disables",
-    "seller", "include-quoted",
+    "seller", "include-quoted", "max-file-bytes", "max-message-chars", "max-findings",
 )  # fmt: skip
 
 

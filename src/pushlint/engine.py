@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy
 
 from pushlint.checks.base import Hit
+from pushlint.checks.regex import timeout_notes
 from pushlint.records import Finding, Report, Suggestion
 from pushlint.rules.loader import LoadedRule, RuleSet
 from pushlint.rules.schema import Rewrite
@@ -84,7 +85,7 @@ class Engine:
             signals=tuple(f for f in findings if f.signal),
             penalty=scored.penalty,
             relief=scored.relief,
-            notes=tuple(n for n in (layout.note(),) if n),
+            notes=(*(n for n in (layout.note(),) if n), *timeout_notes(doc.user_data)),
             call=_call_summary(doc) if layout.is_call else None,
         )
 

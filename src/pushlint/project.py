@@ -53,6 +53,7 @@ class FileSettings:
     fail_on: str
     max_score: int | None
     report_unused_disables: bool
+    max_findings: int = 500
 
     @property
     def linter_key(self) -> tuple[str | None, tuple[str, ...], bool]:
@@ -120,6 +121,8 @@ class Project:
                 o.input_format,
                 o.include_quoted if o.include_quoted is not None else config.include_quoted,
                 o.seller if o.seller is not None else config.seller,
+                config.max_file_bytes,
+                config.max_message_chars,
             ),
             selection=selection,
             fail_on=o.fail_on or config.fail_on,
@@ -129,6 +132,7 @@ class Project:
                 if o.report_unused_disables is not None
                 else config.report_unused_disables
             ),
+            max_findings=config.max_findings,
         )
 
     def excluded(self, path: str) -> bool:

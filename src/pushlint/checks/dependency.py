@@ -15,6 +15,7 @@ from spacy.matcher import DependencyMatcher
 from pushlint.checks.base import Hit, Trace
 from pushlint.checks.pattern import explain_pattern_error
 from pushlint.checks.prefilter import DocWords, HashedRequirement, dependency_requirements, hashed
+from pushlint.checks.regex import bounded, regexes, unsafe_reason
 from pushlint.rules.loader import LoadedRule, RuleFileError, RuleProblem
 
 if TYPE_CHECKING:
@@ -31,9 +32,22 @@ class DependencyCheck:
         for rule in rules:
             shown_names = getattr(rule.spec, "highlight", None)
             for i, pattern in enumerate(rule.spec.patterns or []):  # type: ignore[union-attr]
+                reasons = [
+                    reason
+                    for node in pattern
+                    for _, expression in regexes(node.get("RIGHT_ATTRS", {}))
+                    if (reason := unsafe_reason(expression))
+                ]
+                if reasons:
+                    problems.append(rule.problem(f"unsafe REGEX: {reasons[0]}", "patterns", i))
+                    continue
+                safe_pattern = [
+                    {**node, "RIGHT_ATTRS": bounded(node.get("RIGHT_ATTRS", {}), rule.id)}
+                    for node in pattern
+                ]
                 matcher = DependencyMatcher(nlp.vocab, validate=True)
                 try:
-                    matcher.add(rule.id, [pattern])
+                    matcher.add(rule.id, [safe_pattern])
                 except Exception as exc:
                     message, _ = explain_pattern_error(exc, pattern)
                     problems.append(

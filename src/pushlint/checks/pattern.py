@@ -10,6 +10,7 @@ from spacy.matcher import Matcher
 
 from pushlint.checks.base import Hit, Trace
 from pushlint.checks.prefilter import DocWords, HashedRequirement, hashed, pattern_requirements
+from pushlint.checks.regex import bounded, regexes, unsafe_reason
 from pushlint.rules.loader import LoadedRule, RuleFileError, RuleProblem
 
 if TYPE_CHECKING:
@@ -28,9 +29,19 @@ class PatternCheck:
         problems: list[RuleProblem] = []
         for rule in rules:
             for i, pattern in enumerate(rule.spec.patterns or []):  # type: ignore[union-attr]
+                unsafe = [
+                    (t, reason)
+                    for t, token in enumerate(pattern)
+                    for _, expression in regexes(token)
+                    if (reason := unsafe_reason(expression))
+                ]
+                if unsafe:
+                    token, reason = unsafe[0]
+                    problems.append(rule.problem(f"unsafe REGEX: {reason}", "patterns", i, token))
+                    continue
                 matcher = Matcher(nlp.vocab, validate=True)
                 try:
-                    matcher.add(rule.id, [pattern])
+                    matcher.add(rule.id, [[bounded(token, rule.id) for token in pattern]])
                 except Exception as exc:  # spaCy raises several types for bad patterns
                     message, token = explain_pattern_error(exc, pattern)
                     where = ("patterns", i) if token is None else ("patterns", i, token)

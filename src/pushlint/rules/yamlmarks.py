@@ -72,8 +72,13 @@ def load_yaml_with_marks(text: str) -> tuple[Any, Marks]:
     return data, marks
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap")
+
+
 def _build(loader: Any, node: yaml.Node, path: Path_, marks: Marks) -> Any:
     marks.values[path] = _mark(node)
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        raise YamlProblem(_mark(node), f"unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}

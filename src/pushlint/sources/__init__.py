@@ -38,6 +38,8 @@ class ReadOptions:
     input_format: str | None = None  # None: by extension
     include_quoted: bool = False
     seller: str | None = None
+    max_bytes: int = MAX_BYTES  # larger files are reported and skipped, never read
+    max_chars: int = MAX_CHARS  # longer messages are reported and skipped
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,17 @@ def read(
     path: str,
     options: ReadOptions | None = None,
     *,
-    max_bytes: int = MAX_BYTES,
-    max_chars: int = MAX_CHARS,
+    max_bytes: int | None = None,
+    max_chars: int | None = None,
 ) -> Message | FileError:
     options = options or ReadOptions()
+    if max_bytes is not None or max_chars is not None:
+        options = dataclasses.replace(
+            options,
+            max_bytes=options.max_bytes if max_bytes is None else max_bytes,
+            max_chars=options.max_chars if max_chars is None else max_chars,
+        )
+    max_bytes, max_chars = options.max_bytes, options.max_chars
     try:
         data = sys.stdin.buffer.read() if path == STDIN else _read_bytes(Path(path), max_bytes)
     except _TooLarge as exc:
@@ -90,10 +99,7 @@ def read(
     except ValueError as exc:
         return FileError(path, str(exc))
     if len(message.text) > max_chars:
-        return FileError(
-            path,
-            f"skipped: {len(message.text):,} characters is over the {max_chars:,}-character limit",
-        )
+        return FileError(path, _too_long(len(message.text), max_chars))
     return message
 
 
@@ -113,6 +119,8 @@ def _parse(path: str, data: bytes, kind: str, options: ReadOptions) -> Message:
         text = f"{subject}\n\n{body}"
         return Message(path, text, None, tuple(line_map), None, (0, len(subject)), tuple(notes))
     source, note = decode_with_note(data)
+    if len(source) > options.max_chars:  # before any parsing: the text is skipped anyway
+        raise ValueError(_too_long(len(source), options.max_chars))
     notes = [note] if note else []
     layout = None
     if kind == "html":
@@ -164,6 +172,10 @@ def _with_directives(message: Message) -> Message:
     return dataclasses.replace(
         message, text=blank(message.text, spans), directives=tuple(directives)
     )
+
+
+def _too_long(length: int, limit: int) -> str:
+    return f"skipped: {length:,} characters is over the {limit:,}-character limit"
 
 
 class _TooLarge(Exception):
