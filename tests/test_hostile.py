@@ -201,7 +201,8 @@ def test_slow_regex_is_stopped_at_run_time_and_named(tmp_path: Path) -> None:
     # one long word. Python's `re` cannot be interrupted; without the time limit this
     # test would run for minutes.
     (tmp_path / "team.yaml").write_text(RULE.replace("EXPR", r"\w*\w*\w*\w*\d$"), "utf-8")
-    (tmp_path / "a.txt").write_text("Please sign by Friday. " + "a" * 5000 + ".\n", "utf-8")
+    long_words = " ".join(["a" * 5000] * 15)  # 15 slow words: stopped once, not 15 times
+    (tmp_path / "a.txt").write_text("Please sign by Friday. " + long_words + ".\n", "utf-8")
     (tmp_path / "b.txt").write_text(PUSHY, "utf-8")
     result = run("check", ".", "--isolated", "-r", "team.yaml", "-f", "json", cwd=tmp_path)
     files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}

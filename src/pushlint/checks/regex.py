@@ -7,8 +7,8 @@ Any team member can edit a rule pack, and spaCy runs a pattern's `REGEX` with Py
   overlapping alternatives under a repeat, backreferences) are rejected with the rule,
   file and line;
 - at run time, every `REGEX` runs through the `regex` module with a time limit per token
-  instead of `re`. One that runs over is stopped, the rule is named in the report's
-  notes, and the rest of the run goes on.
+  instead of `re`. One that runs over is stopped (and not run again on that message),
+  the rule is named in the report's notes, and the rest of the run goes on.
 """
 
 from __future__ import annotations
@@ -129,6 +129,9 @@ def _extension(attr: str, expression: str, rule_id: str) -> str:
         field = TOKEN_TEXT.get(attr.upper(), "text")
 
         def matches(token: Token) -> bool:
+            stopped = token.doc.user_data.get(TIMEOUTS_KEY)
+            if stopped and rule_id in stopped:  # stopped once: skipped for the rest of the doc
+                return False
             try:
                 return compiled.search(getattr(token, field), timeout=TIMEOUT) is not None
             except TimeoutError:
