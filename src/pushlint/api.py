@@ -184,6 +184,7 @@ def _lint_group(
     policy to its report."""
     ruleset = linter.component.ruleset
     pending: deque[tuple[Message, FileSettings]] = deque()
+    levels: dict[object, dict[str, str]] = {}  # per selection: resolved once, not per message
 
     def feed() -> Iterator[Message]:
         for message, settings in group:
@@ -193,7 +194,10 @@ def _lint_group(
 
     for report in linter.lint_messages(feed()):
         message, settings = pending.popleft()
-        yield apply_policy(report, message, settings, ruleset), message, settings
+        selection = settings.selection
+        if selection not in levels:
+            levels[selection] = selection.levels_for(ruleset)
+        yield apply_policy(report, message, settings, ruleset, levels[selection]), message, settings
 
 
 def _linter(key: tuple[str | None, tuple[str, ...], bool]) -> Linter:
@@ -202,12 +206,18 @@ def _linter(key: tuple[str | None, tuple[str, ...], bool]) -> Linter:
 
 
 def apply_policy(
-    report: Report, message: Message, settings: FileSettings, ruleset: RuleSet
+    report: Report,
+    message: Message,
+    settings: FileSettings,
+    ruleset: RuleSet,
+    levels: dict[str, str] | None = None,
 ) -> Report:
     """Selection and levels, then inline suppressions; re-scored; thresholds attached."""
     from pushlint.policy import apply_levels, suppress
 
-    report = apply_levels(report, settings.selection.levels_for(ruleset))
+    if levels is None:
+        levels = settings.selection.levels_for(ruleset)
+    report = apply_levels(report, levels)
     report = suppress(
         report,
         message.directives,

@@ -279,7 +279,8 @@ def _emit(run, output_format: CheckFormat, output: Path | None, statistics: bool
         pretty.render(result, console)
         text = console.export_text() if output else None
     else:
-        text = runner.render(result, output_format.value, run.rules)
+        sarif = output_format is CheckFormat.sarif
+        text = runner.render(result, output_format.value, run.rules if sarif else ())
     if text is None:
         return
     if output is None:

@@ -36,7 +36,17 @@ class Run:
     unfiltered: list[Report] = field(default_factory=list)  # before --baseline filters
     diffs: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    rules: Sequence[object] = ()  # the rules that ran, for SARIF's rule metadata
+    project: Project | None = None
+
+    @property
+    def rules(self) -> Sequence[object]:
+        """The rules that ran, for SARIF's rule metadata: loaded only when asked for."""
+        from pushlint.api import get_linter
+
+        if self.project is None:
+            return ()
+        model, rules, shipped = self.project.settings(STDIN).linter_key
+        return get_linter(model, rules, shipped=shipped).component.ruleset.rules
 
 
 def check(
@@ -47,7 +57,7 @@ def check(
     diff_base: str | None = None,
     fix: Literal["write", "diff"] | None = None,
 ) -> Run:
-    from pushlint.api import get_linter, lint_paths
+    from pushlint.api import lint_paths
 
     changed = ChangedLines(diff_base) if diff_base else None
     project = Project(overrides, changed=changed)
@@ -80,8 +90,7 @@ def check(
         run.result = dataclasses.replace(
             run.result, reports=tuple(again.get(r.path, r) for r in run.result.reports)
         )
-    model, rules, shipped = project.settings(STDIN).linter_key
-    run.rules = get_linter(model, rules, shipped=shipped).component.ruleset.rules
+    run.project = project
     return run
 
 
