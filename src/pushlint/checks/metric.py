@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pushlint.checks.base import Hit, Trace
 from pushlint.checks.prefilter import DocWords
 from pushlint.rules.loader import LoadedRule
-from pushlint.turns import layout_of, words_in
+from pushlint.turns import layout_of, text_of, words_in
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -207,14 +207,14 @@ _ANY_BULLET = re.compile(_BULLET.pattern, re.MULTILINE)
     ],
 )  # fmt: skip
 def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
-    if not _ANY_BULLET.search(doc.text):
+    if not _ANY_BULLET.search(text_of(doc)):
         return MetricValue(0.0)
     outcome = {w.lower() for w in params["outcome_words"]}
     best: tuple[int, int, int] = (0, 0, 0)  # length, start char, end char
     run_len, run_start = 0, 0
     offset = 0
     layout = layout_of(doc)
-    for line in doc.text.splitlines(keepends=True):
+    for line in text_of(doc).splitlines(keepends=True):
         words = set(re.findall(r"[a-z']+", line.lower()))
         mine = layout.by_seller(offset + len(line) - len(line.lstrip()))
         if mine and _BULLET.match(line) and not words & outcome:
@@ -250,7 +250,7 @@ def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
     ],
 )  # fmt: skip
 def _customer_questions(doc: Doc, params: dict[str, Any]) -> MetricValue:
-    if "?" not in doc.text:
+    if "?" not in text_of(doc):
         return MetricValue(0.0)
     customer = {w.lower() for w in params["customer_words"]}
     exclude = {w.lower() for w in params["exclude_words"]}
@@ -276,8 +276,8 @@ def _spoken(doc: Doc) -> tuple[int, int] | None:
     layout = layout_of(doc)
     if not layout.is_call:
         return None
-    seller = sum(words_in(doc.text, t.text_start, t.end) for t in layout.turns if t.seller)
-    total = sum(words_in(doc.text, t.text_start, t.end) for t in layout.turns)
+    seller = sum(words_in(text_of(doc), t.text_start, t.end) for t in layout.turns if t.seller)
+    total = sum(words_in(text_of(doc), t.text_start, t.end) for t in layout.turns)
     return seller, total
 
 
@@ -315,7 +315,7 @@ def _rep_questions(doc: Doc, params: dict[str, Any]) -> MetricValue:
         return MetricValue(None)
     layout = layout_of(doc)
     seller_turns = [t for t in layout.turns if t.seller]
-    asked = sum(doc.text[t.text_start : t.end].count("?") for t in seller_turns)
+    asked = sum(text_of(doc)[t.text_start : t.end].count("?") for t in seller_turns)
     evidence = _token_span(doc, seller_turns[0].text_start, seller_turns[0].end)
     return MetricValue(float(asked), [evidence] if evidence else [])
 
@@ -332,7 +332,7 @@ def _rep_longest_monologue(doc: Doc, params: dict[str, Any]) -> MetricValue:
     layout = layout_of(doc)
     if not layout.is_call:
         return MetricValue(None)
-    runs = [(words_in(doc.text, s, e), s, e) for s, e in layout.seller_runs()]
+    runs = [(words_in(text_of(doc), s, e), s, e) for s, e in layout.seller_runs()]
     if not runs:
         return MetricValue(0.0)
     words, start, end = max(runs)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spacy.matcher import Matcher
 
 from pushlint.checks.base import Hit, Trace
-from pushlint.checks.prefilter import DocWords, HashedRequirement, hashed, pattern_requirements
+from pushlint.checks.prefilter import (
+    DocWords,
+    HashedRequirement,
+    hashed,
+    max_length,
+    pattern_requirements,
+)
 from pushlint.checks.regex import bounded, regexes, unsafe_reason
 from pushlint.rules.loader import LoadedRule, RuleFileError, RuleProblem
 
@@ -18,14 +25,36 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    rule: LoadedRule
+    index: int
+    matcher: Matcher
+    requirements: list[HashedRequirement]
+    length: int | None  # most tokens a match can span; None: unbounded
+
+    def spans(self, doc: Doc, words: DocWords) -> Iterator[tuple[int, int]]:
+        """Every match, found by running the matcher only around the rarest literal word
+        when the pattern's length is bounded (same matches, a fraction of the tokens)."""
+        if self.length is None or not self.requirements:
+            for _, start, end in self.matcher(doc):
+                yield start, end
+            return
+        anchor = min(self.requirements, key=lambda r: len(r[1]))
+        for low, high in words.windows(anchor, self.length):
+            for _, start, end in self.matcher(doc[low:high]):
+                yield low + start, low + end
+
+
 class PatternCheck:
-    """One Matcher per pattern, run only when the pattern's literal words occur in the doc.
+    """One Matcher per pattern, run only when the pattern's literal words occur in the doc,
+    and then only near them.
 
     Overlapping matches of one rule are resolved by the engine (longest wins), so the
     patterns of a rule need not share a matcher."""
 
     def __init__(self, nlp: Language, rules: Sequence[LoadedRule]) -> None:
-        self._patterns: list[tuple[LoadedRule, int, Matcher, list[HashedRequirement]]] = []
+        self._patterns: list[_Compiled] = []
         problems: list[RuleProblem] = []
         for rule in rules:
             for i, pattern in enumerate(rule.spec.patterns or []):  # type: ignore[union-attr]
@@ -48,23 +77,25 @@ class PatternCheck:
                     problems.append(rule.problem(f"invalid token pattern: {message}", *where))
                     continue
                 requirements = hashed(pattern_requirements(pattern), nlp.vocab.strings)
-                self._patterns.append((rule, i, matcher, requirements))
+                self._patterns.append(
+                    _Compiled(rule, i, matcher, requirements, max_length(pattern))
+                )
         if problems:
             raise RuleFileError(problems)
 
     def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
         words = words or DocWords(doc)
-        for rule, _, matcher, requirements in self._patterns:
-            if words.satisfies(requirements):
-                for _, start, end in matcher(doc):
-                    yield Hit(rule, start, end)
+        for compiled in self._patterns:
+            if words.satisfies(compiled.requirements):
+                for start, end in compiled.spans(doc, words):
+                    yield Hit(compiled.rule, start, end)
 
     def trace(self, doc: Doc) -> Iterator[Trace]:
         words = DocWords(doc)
-        for rule, index, matcher, requirements in self._patterns:
-            ran = words.satisfies(requirements)
-            spans = tuple((s, e) for _, s, e in matcher(doc)) if ran else ()
-            yield Trace(rule, index, ran, spans)
+        for compiled in self._patterns:
+            ran = words.satisfies(compiled.requirements)
+            spans = tuple(compiled.spans(doc, words)) if ran else ()
+            yield Trace(compiled.rule, compiled.index, ran, spans)
 
 
 _TOKEN_LOC = re.compile(r"\[pattern -> (\d+) -> ([^\]]+)\] ([^\[]+)")

@@ -1,9 +1,14 @@
-"""Skip patterns that cannot match a doc, without changing what matches.
+"""Skip patterns that cannot match a doc, and the parts of a doc they cannot match in,
+without changing what matches.
 
 A token or dependency pattern can only match if, for each mandatory token with a literal
 LOWER/LEMMA/ORTH/NORM constraint, the doc has a token with one of those values. Checking
 that against the doc's word sets costs microseconds; running spaCy's Matcher costs about
-0.2 ms per pattern per email whether or not anything matches.
+0.2 ms per pattern per email whether or not anything matches, because it visits every
+token. So a pattern that can match is run only where it can: a token pattern of at most
+L tokens within L-1 tokens of an occurrence of its anchor word (`windows`), a dependency
+pattern within the sentences that hold all its words (`sentences`), since a parse tree
+never crosses a sentence.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy
+
+from pushlint.checks.regex import TIMEOUTS_KEY
 
 if TYPE_CHECKING:
     from spacy.strings import StringStore
@@ -66,6 +73,23 @@ def pattern_requirements(pattern: list[dict[str, Any]]) -> list[Requirement]:
     return [req for spec in pattern if _mandatory(spec) for req in token_requirements(spec)]
 
 
+def max_length(pattern: list[dict[str, Any]]) -> int | None:
+    """The most tokens a Matcher pattern can span; None when a repeat makes it unbounded."""
+    total = 0
+    for spec in pattern:
+        op = spec.get("OP")
+        if op in (None, "!", "?", "1"):
+            total += 1
+        elif isinstance(op, str) and op.startswith("{") and op.endswith("}"):
+            high = op.strip("{}").split(",")[-1].strip()
+            if not high:
+                return None
+            total += int(high)
+        else:  # "*", "+"
+            return None
+    return total
+
+
 def dependency_requirements(pattern: list[dict[str, Any]]) -> list[Requirement]:
     """Requirements of a DependencyMatcher pattern: every node must be present."""
     return [req for node in pattern for req in token_requirements(node.get("RIGHT_ATTRS", {}))]
@@ -78,6 +102,9 @@ class DocWords:
         self._doc = doc
         self._columns: dict[str, numpy.ndarray] = {}
         self._sets: dict[str, set[int]] = {}
+        self._bounds: list[int] | None = None
+        self._where: dict[str, dict[int, list[int]]] = {}
+        self._parts: dict[int, Doc] = {}
 
     def _column(self, attr: str) -> numpy.ndarray:
         column = self._columns.get(attr)
@@ -93,6 +120,59 @@ class DocWords:
 
     def satisfies(self, requirements: Iterable[HashedRequirement]) -> bool:
         return len(self._doc) > 0 and all(self.has_any(a, v) for a, v in requirements)
+
+    def positions(self, requirement: HashedRequirement) -> list[int]:
+        """Token indices holding one of the requirement's words, ascending."""
+        attr, values = requirement
+        index = self._where.get(attr)
+        if index is None:
+            index = self._where[attr] = {}
+            for i, value in enumerate(self._column(attr).tolist()):
+                index.setdefault(value, []).append(i)
+        found = [i for value in values & index.keys() for i in index[value]]
+        found.sort()
+        return found
+
+    def windows(self, anchor: HashedRequirement, length: int) -> list[tuple[int, int]]:
+        """Merged token ranges holding every match of at most `length` tokens that
+        includes an anchor word."""
+        found: list[tuple[int, int]] = []
+        for i in self.positions(anchor):
+            start, end = max(0, i - length + 1), min(len(self._doc), i + length)
+            if found and start <= found[-1][1]:
+                found[-1] = (found[-1][0], end)
+            else:
+                found.append((start, end))
+        return found
+
+    def sentences(self, requirements: Iterable[HashedRequirement]) -> list[tuple[int, int]]:
+        """Token ranges of the sentences that hold a word of every requirement."""
+        bounds = self._sentence_bounds()
+        keep = numpy.ones(len(bounds) - 1, dtype=bool)
+        for requirement in requirements:
+            hit = numpy.zeros(len(bounds) - 1, dtype=bool)
+            where = self.positions(requirement)
+            if not where:
+                return []
+            hit[numpy.searchsorted(bounds, where, side="right") - 1] = True
+            keep &= hit
+        return [(bounds[k], bounds[k + 1]) for k in numpy.flatnonzero(keep).tolist()]
+
+    def sentence_doc(self, start: int, end: int) -> Doc:
+        """The sentence `doc[start:end]` as a doc of its own, made once per doc."""
+        part = self._parts.get(start)
+        if part is None:
+            part = self._parts[start] = self._doc[start:end].as_doc()
+            if TIMEOUTS_KEY in self._doc.user_data:  # REGEX time-outs carry over
+                part.user_data[TIMEOUTS_KEY] = self._doc.user_data[TIMEOUTS_KEY]
+        return part
+
+    def _sentence_bounds(self) -> list[int]:
+        if self._bounds is None:
+            starts = self._column("SENT_START") == 1
+            starts[0] = True
+            self._bounds = [*numpy.flatnonzero(starts).tolist(), len(self._doc)]
+        return self._bounds
 
 
 def hashed(requirements: Iterable[Requirement], strings: StringStore) -> list[HashedRequirement]:

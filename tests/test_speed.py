@@ -1,0 +1,120 @@
+"""The speed-ups change how much work is done, never what is found.
+
+Each one is compared with the plain way of doing the same thing, on the labelled
+example corpus and on the benchmark's generated emails.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+
+import numpy
+import pytest
+import spacy
+
+from pushlint.api import Linter
+from pushlint.attributes import speed_up_attribute_rulers
+from pushlint.checks.dependency import DependencyCheck
+from pushlint.checks.pattern import PatternCheck
+from pushlint.checks.prefilter import DocWords, max_length
+from pushlint.corpus import load_corpus
+from pushlint.nlp import default_model
+from tests.conftest import EXAMPLES, ROOT
+
+TRICKY = [
+    "",
+    "   \n\n ",
+    "Hi",
+    "I'm sure we're gonna do it, ain't we? Y'all gotta see it. Let's go, c'mon.",
+    "There is a deal. There's nothin' to lose.\n\n- one\n- two",
+    "WE ARE THE LEADING PROVIDER!!! Sign now :) 🙂 كتابة",
+]
+
+
+def _texts() -> list[str]:
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    samples = load_corpus([EXAMPLES / "corpus"])
+    return [s.text for s in samples] + module.generate(150, seed=11) + TRICKY
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return _texts()
+
+
+def test_fast_attribute_ruler_sets_exactly_what_spacy_sets(texts: list[str]) -> None:
+    plain = spacy.load(default_model(), exclude=["ner"])
+    fast = spacy.load(default_model(), exclude=["ner"])
+    speed_up_attribute_rulers(fast)
+    assert fast.get_pipe("attribute_ruler").match is not plain.get_pipe("attribute_ruler").match
+    columns = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD"]
+    compared = 0
+    for a, b in zip(plain.pipe(texts), fast.pipe(texts), strict=True):
+        assert numpy.array_equal(a.to_array(columns), b.to_array(columns)), a.text[:80]
+        assert [str(t.morph) for t in a] == [str(t.morph) for t in b]
+        compared += len(a)
+    assert compared > 10_000
+
+
+def _docs(linter: Linter, texts: list[str]) -> Iterator[spacy.tokens.Doc]:
+    with linter.nlp.select_pipes(disable=["pushlint"]):
+        yield from linter.nlp.pipe(texts)
+
+
+def test_windowed_token_patterns_find_every_whole_doc_match(
+    linter: Linter, texts: list[str]
+) -> None:
+    (check,) = [c for c in linter.component.checks if isinstance(c, PatternCheck)]
+    windowed = [p for p in check._patterns if p.length is not None and p.requirements]
+    assert len(windowed) > 20  # most shipped patterns are bounded and have a literal word
+    found = 0
+    for doc in _docs(linter, texts):
+        words = DocWords(doc)
+        for compiled in check._patterns:
+            whole = sorted((s, e) for _, s, e in compiled.matcher(doc))
+            fast = (
+                sorted(compiled.spans(doc, words)) if words.satisfies(compiled.requirements) else []
+            )
+            assert fast == whole, (compiled.rule.id, compiled.index, doc.text[:80])
+            found += len(whole)
+    assert found > 100
+
+
+def test_sentence_scoped_dependency_patterns_find_every_whole_doc_match(
+    linter: Linter, texts: list[str]
+) -> None:
+    (check,) = [c for c in linter.component.checks if isinstance(c, DependencyCheck)]
+    found = 0
+    for doc in _docs(linter, texts):
+        words = DocWords(doc)
+        for compiled in check._patterns:
+            whole = sorted(ids for _, ids in compiled.matcher(doc))
+            fast = (
+                sorted(compiled.matches(doc, words))
+                if words.satisfies(compiled.requirements)
+                else []
+            )
+            assert fast == whole, (compiled.rule.id, compiled.index, doc.text[:80])
+            found += len(whole)
+    assert found > 50
+
+
+@pytest.mark.parametrize(
+    ("pattern", "length"),
+    [
+        ([{"LOWER": "a"}, {"LOWER": "b", "OP": "?"}], 2),
+        ([{"LOWER": "a"}, {"OP": "{1,3}"}], 4),
+        ([{"LOWER": "a"}, {"OP": "{2}"}, {"OP": "!"}], 4),
+        ([{"LOWER": "a"}, {"OP": "*"}], None),
+        ([{"LOWER": "a"}, {"OP": "+"}], None),
+        ([{"LOWER": "a"}, {"OP": "{2,}"}], None),
+    ],
+)
+def test_pattern_length_bounds_every_quantifier(
+    pattern: list[dict[str, str]], length: int | None
+) -> None:
+    assert max_length(pattern) == length
