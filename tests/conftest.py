@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 import pushlint
 from pushlint.api import Linter
+
+# Every run, in-process or in a subprocess, caches into a throwaway folder, never the
+# user's own cache.
+os.environ["PUSHLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="pushlint-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -13,26 +13,35 @@ import dataclasses
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import groupby, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pushlint.engine import LineIndex
+from pushlint.engine import LineIndex, Outcome
 from pushlint.records import FileError, Finding, Report, RunResult
 from pushlint.sources import MAX_CHARS, STDIN, Message, ReadOptions, read
 from pushlint.turns import LAYOUT_KEY
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from pushlint.cache import ResultCache
+    from pushlint.nlp import PipelineInfo
+    from pushlint.parallel import Workers
     from pushlint.pipeline import PushlintComponent
     from pushlint.project import FileSettings, Project
-    from pushlint.rules.loader import RuleSet
+    from pushlint.rules.loader import LoadedRule, RuleSet
+
+LinterKey = tuple[str | None, tuple[str, ...], bool]
 
 BATCH_SIZE = 16  # nlp.pipe memory grows with the batch; 16 keeps peaks near 0.2 GB
 ZONE_SIZE = 512  # docs per spaCy memory zone, so the string store does not grow forever
+CHUNK_SIZE = 64  # messages read, looked up in the cache and linted together
+TASK_SIZE = 16  # messages per task for a worker process: small, so load stays balanced
 
 
 @dataclass(frozen=True)
@@ -64,12 +73,20 @@ class Linter:
 
     def lint_messages(self, messages: Iterable[Message]) -> Iterator[Report]:
         """Stream messages through `nlp.pipe` in small batches inside memory zones."""
+        for message, doc in self._docs(messages):
+            yield to_source(doc._.pushlint, message)
+
+    def outcomes(self, messages: Iterable[Message]) -> Iterator[Outcome]:
+        """What the pipeline found in each message, as offsets (see `engine.Outcome`)."""
+        for _, doc in self._docs(messages):
+            yield doc._.pushlint_outcome
+
+    def _docs(self, messages: Iterable[Message]) -> Iterator[tuple[Message, Doc]]:
         iterator = iter(messages)
         while chunk := list(islice(iterator, ZONE_SIZE)):
             with self.nlp.memory_zone():
                 docs = self.nlp.pipe((self._doc(m) for m in chunk), batch_size=BATCH_SIZE)
-                for message, doc in zip(chunk, docs, strict=True):
-                    yield to_source(doc._.pushlint, message)
+                yield from zip(chunk, docs, strict=True)
 
     def _doc(self, message: Message) -> Doc:
         doc = self.nlp.make_doc(message.text)
@@ -126,6 +143,8 @@ def lint_paths(
     options: ReadOptions | None = None,
     project: Project | None = None,
     finish: Callable[[Report, Message, FileSettings], Report | None] | None = None,
+    cache: ResultCache | None = None,
+    jobs: int | None = 1,
 ) -> RunResult:
     """Lint files, folders (the files pushlint reads in them) and `-` for stdin, in order.
 
@@ -133,7 +152,9 @@ def lint_paths(
     one, each file gets the settings of its config (`Project`), its selection, levels
     and inline suppressions are applied, and `finish` (baseline, changed lines) may
     change or drop (None) its report. Unreadable inputs become `FileError`s in the
-    result; the others are still linted. Raises ConfigError, RuleFileError, ModelError."""
+    result; the others are still linted. With a `cache`, messages it knows skip the
+    pipeline; `jobs` > 1 (None: every core for 100 inputs or more) lints in that many
+    processes, in the same order. Raises ConfigError, RuleFileError, ModelError."""
     from pushlint.project import Overrides
     from pushlint.project import Project as _Project
 
@@ -152,57 +173,197 @@ def lint_paths(
         )
     errors: list[FileError] = []
     reports: list[Report] = []
-    linters: list[Linter] = []
+    lanes: dict[LinterKey, Lane] = {}
+    files = list(project.files(str(p) for p in paths))
+    workers = _workers(len(files), jobs)
 
     def inputs() -> Iterator[tuple[Message, FileSettings]]:
-        for path in project.files(str(p) for p in paths):
+        for path in files:
             settings = project.settings(path)
-            item = read(path, settings.read)
+            item = read(path, settings.read, remembered=cache)
             if isinstance(item, FileError):
                 errors.append(item)
             else:
                 yield item, settings
 
-    for key, group in groupby(inputs(), key=lambda pair: pair[1].linter_key):
-        linter = _linter(key)
-        linters.append(linter)
-        for report in _lint_group(linter, group, project):
-            finished = finish(*report) if finish is not None else report[0]
-            if finished is not None:
-                reports.append(finished)
-    if not linters:  # nothing readable: still say which model would have run
-        linters.append(_linter(project.settings(STDIN).linter_key))
-    first = linters[0]
-    notes = tuple(dict.fromkeys(n for linter in linters for n in linter.notes))
-    return RunResult(first.model, tuple(reports), tuple(errors), notes, first.model_version)
+    try:
+        for key, group in groupby(inputs(), key=lambda pair: pair[1].linter_key):
+            lane = lanes.setdefault(key, Lane(key, cache))
+            for report in _lint_group(lane, group, project, workers):
+                finished = finish(*report) if finish is not None else report[0]
+                if finished is not None:
+                    reports.append(finished)
+    finally:
+        if workers is not None:
+            workers.close()
+    if not lanes:  # nothing readable: still say which model would have run
+        key = project.settings(STDIN).linter_key
+        lanes[key] = Lane(key, cache)
+    first = next(iter(lanes.values()))
+    notes = tuple(dict.fromkeys(n for lane in lanes.values() for n in lane.notes))
+    if cache is not None and cache.problem:
+        notes = (*notes, cache.problem)
+    info = first.info
+    return RunResult(info.name, tuple(reports), tuple(errors), notes, info.version)
+
+
+def _workers(inputs: int, jobs: int | None) -> Workers | None:
+    from pushlint.parallel import Workers, auto_jobs
+
+    count = auto_jobs(inputs) if jobs is None else max(1, jobs)
+    return Workers(count) if count > 1 else None
+
+
+class Lane:
+    """One model and rule set of a run. Only a message the cache does not know loads the
+    pipeline, so a re-run of an unchanged repo never imports spaCy."""
+
+    def __init__(self, key: LinterKey, cache: ResultCache | None) -> None:
+        self.key = key
+        self.cache = cache
+        self._linter: Linter | None = None
+
+    @cached_property
+    def ruleset(self) -> RuleSet:
+        from pushlint.rules.loader import load_rules
+
+        _, rules, shipped = self.key
+        return load_rules([Path(r) for r in rules], shipped=shipped)
+
+    @cached_property
+    def rules_by_id(self) -> dict[str, LoadedRule]:
+        return {r.id: r for r in self.ruleset.rules}
+
+    @cached_property
+    def info(self) -> PipelineInfo:
+        from pushlint.nlp import describe
+
+        return describe(self.key[0])
+
+    @cached_property
+    def generation(self) -> str:
+        from pushlint.cache import Generation, rules_fingerprint
+        from pushlint.rules.loader import rule_files, shipped_packs_dir
+
+        _, rules, shipped = self.key
+        files = rule_files([shipped_packs_dir()] if shipped else []) + rule_files(
+            [Path(r) for r in rules]
+        )
+        info = self.info
+        return Generation(info.name, info.version, rules_fingerprint(files)).digest
+
+    @property
+    def linter(self) -> Linter:
+        if self._linter is None:
+            model, rules, shipped = self.key
+            self.ruleset  # noqa: B018  (a broken rule file fails before the model loads)
+            self._linter = get_linter(model, rules, shipped=shipped)
+            if self.cache is not None:
+                self.cache.set_notes(self.generation, self._linter.notes)
+        return self._linter
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if self._linter is None and self.cache is not None:
+            known = self.cache.notes_for(self.generation)
+            if known is not None:
+                return known
+        return self.linter.notes
+
+    def report(self, outcome: Outcome, message: Message) -> Report:
+        from pushlint.engine import build_report
+        from pushlint.turns import analyse
+
+        layout = message.layout if message.layout is not None else analyse(message.text)
+        report = build_report(outcome, message.text, self.rules_by_id, layout)
+        return to_source(report, message)
 
 
 def _lint_group(
-    linter: Linter, group: Iterable[tuple[Message, FileSettings]], project: Project
+    lane: Lane,
+    group: Iterable[tuple[Message, FileSettings]],
+    project: Project,
+    workers: Workers | None,
 ) -> Iterator[tuple[Report, Message, FileSettings]]:
-    """Stream one run of same-pipeline inputs through the linter, applying each file's
-    policy to its report."""
-    ruleset = linter.component.ruleset
-    pending: deque[tuple[Message, FileSettings]] = deque()
+    """Lint one run of same-pipeline inputs chunk by chunk: outcomes from the cache where
+    it has them, from the pipeline otherwise; then each file's policy. With workers, a
+    few chunks are in flight while this process words and scores the finished ones."""
+    ruleset = lane.ruleset
     levels: dict[object, dict[str, str]] = {}  # per selection: resolved once, not per message
+    size = TASK_SIZE if workers is not None else CHUNK_SIZE
+    in_flight = 2 * workers.jobs if workers is not None else 0
+    pending: deque[_Chunk] = deque()
+    iterator = iter(group)
 
-    def feed() -> Iterator[Message]:
-        for message, settings in group:
+    def finish(chunk: _Chunk) -> Iterator[tuple[Report, Message, FileSettings]]:
+        for outcome, (message, settings) in zip(chunk.outcomes(), chunk.items, strict=True):
+            report = lane.report(outcome, message)
+            selection = settings.selection
+            if selection not in levels:
+                levels[selection] = selection.levels_for(ruleset)
+            yield (
+                apply_policy(report, message, settings, ruleset, levels[selection]),
+                message,
+                settings,
+            )
+
+    while items := list(islice(iterator, size)):
+        for _, settings in items:
             project.check_selectors(settings.config, ruleset)
-            pending.append((message, settings))
-            yield message
-
-    for report in linter.lint_messages(feed()):
-        message, settings = pending.popleft()
-        selection = settings.selection
-        if selection not in levels:
-            levels[selection] = selection.levels_for(ruleset)
-        yield apply_policy(report, message, settings, ruleset, levels[selection]), message, settings
+        pending.append(_Chunk.start(lane, items, workers))
+        while len(pending) > in_flight:
+            yield from finish(pending.popleft())
+    while pending:
+        yield from finish(pending.popleft())
 
 
-def _linter(key: tuple[str | None, tuple[str, ...], bool]) -> Linter:
-    model, rules, shipped = key
-    return get_linter(model, rules, shipped=shipped)
+class _Chunk:
+    """Inputs on their way through the cache and the pipeline (or a worker)."""
+
+    def __init__(self, lane: Lane, items: list[tuple[Message, FileSettings]]) -> None:
+        self.lane = lane
+        self.items = items
+        self.keys: dict[int, str] = {}
+        self.known: dict[str, Outcome] = {}
+        self.missing: list[int] = []
+        self.computed: list[Outcome] | None = None
+        self.future: AsyncResult[list[Outcome]] | None = None
+
+    @classmethod
+    def start(
+        cls, lane: Lane, items: list[tuple[Message, FileSettings]], workers: Workers | None
+    ) -> _Chunk:
+        chunk = cls(lane, items)
+        cache = lane.cache
+        if cache is not None:
+            from pushlint.cache import message_key
+
+            chunk.keys = {
+                i: message_key(lane.generation, message)
+                for i, (message, _) in enumerate(items)
+                if message.path != STDIN  # a draft on stdin is not kept
+            }
+            chunk.known = cache.get_many(list(chunk.keys.values()))
+        chunk.missing = [i for i in range(len(items)) if chunk.keys.get(i) not in chunk.known]
+        messages = [items[i][0] for i in chunk.missing]
+        if not messages:
+            chunk.computed = []
+        elif workers is not None:
+            lane.linter  # noqa: B018  (load before the workers fork, so they share it)
+            chunk.future = workers.submit(lane.key, messages)
+        else:
+            chunk.computed = list(lane.linter.outcomes(messages))
+        return chunk
+
+    def outcomes(self) -> list[Outcome]:
+        computed = self.computed if self.future is None else self.future.get()
+        assert computed is not None
+        fresh = dict(zip(self.missing, computed, strict=True))
+        if self.lane.cache is not None:
+            self.lane.cache.put_many({self.keys[i]: fresh[i] for i in fresh if i in self.keys})
+        return [
+            fresh[i] if i in fresh else self.known[self.keys[i]] for i in range(len(self.items))
+        ]
 
 
 def apply_policy(

@@ -203,6 +203,21 @@ def check(
         ),
     ] = None,
     seller: SellerOption = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Lint every message again; neither read nor write the cache."
+        ),
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes [default: every core for 100+ files, else 1].",
+        ),
+    ] = None,
 ) -> None:
     """Lint messages and report findings, a pushiness score and rewrites."""
     from pushlint import runner
@@ -233,6 +248,8 @@ def check(
             baseline=baseline,
             diff_base=diff_base,
             fix="diff" if diff else "write" if fix else None,
+            cache=not no_cache,
+            jobs=jobs,
         )
     except runner.SETUP_ERRORS as exc:
         raise _fail(str(exc)) from None
@@ -726,6 +743,34 @@ def report(
         _stderr().print(f"{error.path}: {error.problem}", markup=False)
     print(f"wrote {html_file} ({len(reports)} messages)")
     raise typer.Exit(EXIT_ERROR if errors else EXIT_CLEAN)
+
+
+cache_app = typer.Typer(
+    help="The result cache: where it is, and clearing it. It holds rule ids and offsets "
+    "keyed by content hashes, never message text.",
+    no_args_is_help=True,
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("dir")
+def cache_dir_command() -> None:
+    """Print the cache folder (set PUSHLINT_CACHE_DIR to move it, e.g. for CI caching)."""
+    from pushlint.cache import cache_dir
+
+    print(cache_dir())
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached result."""
+    from pushlint.cache import clear
+
+    try:
+        folder, size = clear()
+    except OSError as exc:
+        raise _fail(f"cannot clear the cache: {exc}") from None
+    print(f"cleared {folder} ({size:,} bytes)" if size else f"nothing cached in {folder}")
 
 
 def main() -> None:

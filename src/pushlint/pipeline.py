@@ -1,7 +1,8 @@
 """The `pushlint` spaCy component: `nlp.add_pipe("pushlint")` in any English pipeline.
 
 It runs every compiled check over the doc, writes the kept findings and signals to
-`doc.spans["pushlint"]` (label = rule id) and the Report to `doc._.pushlint`. Rules that
+`doc.spans["pushlint"]` (label = rule id), the Report to `doc._.pushlint` and what it
+is built from (offsets only, for the result cache) to `doc._.pushlint_outcome`. Rules that
 need an annotation the pipeline does not produce (a parse on `spacy.blank`) are skipped
 and listed in `component.skipped`.
 """
@@ -19,14 +20,16 @@ from spacy.util import ensure_path
 
 from pushlint.checks import Check, compile_checks
 from pushlint.checks.prefilter import DocWords
-from pushlint.engine import Engine
+from pushlint.engine import Engine, build_report
 from pushlint.nlp import capabilities
 from pushlint.rules.loader import LoadedRule, RuleSet, load_rules, rule_files
+from pushlint.turns import layout_of, text_of
 
 SPANS_KEY = "pushlint"
 
-if not Doc.has_extension("pushlint"):
-    Doc.set_extension("pushlint", default=None)
+for _name in ("pushlint", "pushlint_outcome"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 
 class PushlintComponent:
@@ -46,14 +49,17 @@ class PushlintComponent:
         self.skipped: list[LoadedRule] = [r for r in ruleset.rules if r not in self.active]
         self.checks: list[Check] = compile_checks(self.nlp, self.active)
         self.engine = Engine(self.active, ruleset)
+        self.rules_by_id = {r.id: r for r in self.active}
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) and not doc.has_annotation("SENT_START"):
             _lines_as_sentences(doc)
         words = DocWords(doc)
         hits = [hit for check in self.checks for hit in check(doc, words)]
-        report = self.engine.report(doc, hits)
+        outcome = self.engine.outcome(doc, hits)
+        report = build_report(outcome, text_of(doc), self.rules_by_id, layout_of(doc))
         doc._.pushlint = report
+        doc._.pushlint_outcome = outcome
         doc.spans[SPANS_KEY] = [
             doc.char_span(f.start, f.end, label=f.rule, alignment_mode="expand")
             or Span(doc, 0, 0, label=f.rule)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pushlint.engine import scored
 from pushlint.records import Finding, Report
-from pushlint.score import score_items
 from pushlint.sources.directives import Directive
 
 if TYPE_CHECKING:
@@ -103,25 +103,16 @@ def rescore(
     """The report with only the findings `keep` accepts, at their new levels, re-scored
     with the one formula."""
     items = sorted((*report.findings, *report.signals), key=lambda f: (f.start, f.end, f.rule))
-    kept = [
-        dataclasses.replace(f, level=level(f)) if level is not None else f  # type: ignore[arg-type]
-        for f in items
-        if keep(f)
-    ]
-    if len(kept) == len(items) and level is None:
-        return report
-    scored = score_items(kept)
-    updated = [dataclasses.replace(f, points=p) for f, p in zip(kept, scored.points, strict=True)]
-    return dataclasses.replace(
-        report,
-        score=scored.score,
-        band=scored.band,
-        categories=scored.categories,
-        findings=tuple(f for f in updated if not f.signal),
-        signals=tuple(f for f in updated if f.signal),
-        penalty=scored.penalty,
-        relief=scored.relief,
-    )
+    kept = [_at_level(f, level(f) if level is not None else f.level) for f in items if keep(f)]
+    if len(kept) == len(items) and all(a is b for a, b in zip(kept, items, strict=True)):
+        return report  # nothing dropped, no level changed
+    return scored(report, kept)
+
+
+def _at_level(finding: Finding, level: str) -> Finding:
+    if level == finding.level:
+        return finding
+    return dataclasses.replace(finding, level=level)  # type: ignore[arg-type]
 
 
 @dataclass

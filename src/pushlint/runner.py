@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from pushlint.baseline import Baseline, BaselineError, write_baseline
+from pushlint.cache import ResultCache
 from pushlint.config import ConfigError
 from pushlint.gitdiff import ChangedLines, GitError
 from pushlint.policy import only_lines
@@ -21,7 +22,7 @@ __all__ = ["SETUP_ERRORS", "Overrides", "Run", "check", "render", "save_baseline
 
 
 def _setup_errors() -> tuple[type[Exception], ...]:
-    from pushlint.nlp import ModelError
+    from pushlint.nlp import ModelError  # spaCy-free at import
     from pushlint.rules.loader import RuleFileError
 
     return (ConfigError, BaselineError, GitError, ModelError, RuleFileError)
@@ -41,12 +42,12 @@ class Run:
     @property
     def rules(self) -> Sequence[object]:
         """The rules that ran, for SARIF's rule metadata: loaded only when asked for."""
-        from pushlint.api import get_linter
+        from pushlint.rules.loader import load_rules
 
         if self.project is None:
             return ()
-        model, rules, shipped = self.project.settings(STDIN).linter_key
-        return get_linter(model, rules, shipped=shipped).component.ruleset.rules
+        _, rules, shipped = self.project.settings(STDIN).linter_key
+        return load_rules([Path(r) for r in rules], shipped=shipped).rules
 
 
 def check(
@@ -56,6 +57,30 @@ def check(
     baseline: Path | None = None,
     diff_base: str | None = None,
     fix: Literal["write", "diff"] | None = None,
+    cache: bool = True,
+    jobs: int | None = None,
+) -> Run:
+    """`jobs` None: every core for a large run. The result cache (see `pushlint.cache`)
+    serves messages linted before with the same code, model and rules."""
+    from pushlint import cache as caching
+
+    caching.set_enabled(cache)
+    results = ResultCache() if cache else None
+    try:
+        return _check(paths, overrides, baseline, diff_base, fix, results, jobs)
+    finally:
+        if results is not None:
+            results.close()
+
+
+def _check(
+    paths: Sequence[str],
+    overrides: Overrides,
+    baseline: Path | None,
+    diff_base: str | None,
+    fix: Literal["write", "diff"] | None,
+    cache: ResultCache | None,
+    jobs: int | None,
 ) -> Run:
     from pushlint.api import lint_paths
 
@@ -79,16 +104,17 @@ def check(
         run.unfiltered.append(report)
         return known.new_only(report) if known is not None else report
 
-    run.result = lint_paths(paths, project=project, finish=finish)
+    run.result = lint_paths(paths, project=project, finish=finish, cache=cache, jobs=jobs)
     if fixed:  # lint the fixed files again, so positions and the score are the new file's
 
         def refinish(report: Report, message: Message, settings: FileSettings) -> Report:
             report = filtered(report, message)
             return known.new_only(report) if known is not None else report
 
-        again = {r.path: r for r in lint_paths(fixed, project=project, finish=refinish).reports}
+        again = lint_paths(fixed, project=project, finish=refinish, cache=cache, jobs=1)
+        by_path = {r.path: r for r in again.reports}
         run.result = dataclasses.replace(
-            run.result, reports=tuple(again.get(r.path, r) for r in run.result.reports)
+            run.result, reports=tuple(by_path.get(r.path, r) for r in run.result.reports)
         )
     run.project = project
     return run

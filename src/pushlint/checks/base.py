@@ -22,7 +22,7 @@ class Hit:
     rule: LoadedRule
     start: int
     end: int
-    captures: dict[str, str] = field(default_factory=dict)
+    captures: dict[str, int] = field(default_factory=dict)  # node name -> token index
     value: float | None = None
 
 

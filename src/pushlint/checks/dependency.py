@@ -77,7 +77,7 @@ class DependencyCheck:
             if not words.satisfies(compiled.requirements):
                 continue
             for token_ids in compiled.matches(doc, words):
-                captures = {n: doc[i].text for n, i in zip(compiled.names, token_ids, strict=True)}
+                captures = dict(zip(compiled.names, token_ids, strict=True))
                 shown = [token_ids[n] for n in compiled.shown] or token_ids
                 yield Hit(compiled.rule, min(shown), max(shown) + 1, captures)
 

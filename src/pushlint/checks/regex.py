@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
@@ -142,9 +143,14 @@ def _extension(attr: str, expression: str, rule_id: str) -> str:
     return name
 
 
-def timeout_notes(user_data: dict[Any, Any]) -> tuple[str, ...]:
+def stopped_rules(user_data: dict[Any, Any]) -> set[str]:
+    """Rules whose REGEX was stopped in this doc."""
+    return set(user_data.get(TIMEOUTS_KEY, ()))
+
+
+def timeout_notes(rules: Iterable[str]) -> tuple[str, ...]:
     return tuple(
         f"rule {rule}: a REGEX ran over {TIMEOUT * 1000:g} ms on one word and was stopped; "
         "the rule may have missed matches here. Simplify its pattern."
-        for rule in sorted(user_data.get(TIMEOUTS_KEY, ()))
+        for rule in sorted(rules)
     )

@@ -15,7 +15,14 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from pushlint.rules import schema
-from pushlint.rules.yamlmarks import Mark, Marks, YamlProblem, load_yaml_with_marks
+from pushlint.rules.yamlmarks import (
+    Mark,
+    Marks,
+    YamlProblem,
+    load_yaml_with_marks,
+    marks_from_json,
+    marks_to_json,
+)
 
 RULE_SUFFIXES = (".yaml", ".yml")
 TEST_SUFFIXES = (".tests.yaml", ".tests.yml")  # extra examples next to a pack
@@ -137,12 +144,7 @@ def load_rule_file(path: Path) -> list[LoadedRule]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError([RuleProblem(name, 1, 1, None, f"cannot read: {exc}")]) from None
-    try:
-        data, marks = load_yaml_with_marks(text)
-    except YamlProblem as exc:
-        raise RuleFileError(
-            [RuleProblem(name, exc.mark.line, exc.mark.column, None, exc.problem)]
-        ) from None
+    data, marks = _parse(name, text)
     if not isinstance(data, dict):
         raise RuleFileError(
             [RuleProblem(name, 1, 1, None, "a rule file is a mapping with a `rules:` list")]
@@ -155,6 +157,27 @@ def load_rule_file(path: Path) -> list[LoadedRule]:
     loaded = [LoadedRule(spec, name, pack, i, marks) for i, spec in enumerate(parsed.rules)]
     _check_unique(loaded)
     return loaded
+
+
+def _parse(name: str, text: str) -> tuple[Any, Marks]:
+    """The YAML with its marks, from the on-disk cache when this exact text was parsed
+    before (see `pushlint.cache`)."""
+    from pushlint import cache
+
+    known = cache.parsed_rule_file(text)
+    if known is not None:
+        try:
+            return known[0], marks_from_json(known[1])
+        except (KeyError, TypeError, ValueError):
+            pass
+    try:
+        data, marks = load_yaml_with_marks(text)
+    except YamlProblem as exc:
+        raise RuleFileError(
+            [RuleProblem(name, exc.mark.line, exc.mark.column, None, exc.problem)]
+        ) from None
+    cache.keep_parsed_rule_file(text, data, marks_to_json(marks))
+    return data, marks
 
 
 def load_rules(extra: Sequence[Path] = (), *, shipped: bool = True) -> RuleSet:

@@ -95,3 +95,17 @@ def _build(loader: Any, node: yaml.Node, path: Path_, marks: Marks) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), marks) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
+
+
+def marks_to_json(marks: Marks) -> dict[str, list[Any]]:
+    return {
+        "values": [[list(path), m.line, m.column] for path, m in marks.values.items()],
+        "keys": [[list(path), m.line, m.column] for path, m in marks.keys.items()],
+    }
+
+
+def marks_from_json(data: dict[str, list[Any]]) -> Marks:
+    return Marks(
+        {tuple(path): Mark(line, column) for path, line, column in data["values"]},
+        {tuple(path): Mark(line, column) for path, line, column in data["keys"]},
+    )

@@ -15,10 +15,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pushlint.records import FileError
 from pushlint.sources.directives import Directive, find_directives
 from pushlint.turns import Layout, analyse
+
+if TYPE_CHECKING:
+    from pushlint.sources.replies import Remembered
 
 STDIN = "-"
 FORMATS = ("text", "eml", "html", "md", "vtt", "srt")
@@ -78,6 +82,7 @@ def read(
     *,
     max_bytes: int | None = None,
     max_chars: int | None = None,
+    remembered: Remembered | None = None,
 ) -> Message | FileError:
     options = options or ReadOptions()
     if max_bytes is not None or max_chars is not None:
@@ -95,7 +100,7 @@ def read(
         return FileError(path, f"cannot read: {exc.strerror or exc}")
     kind = options.input_format or SUFFIXES.get(Path(path).suffix.lower(), "text")
     try:
-        message = _with_directives(_parse(path, data, kind, options))
+        message = _with_directives(_parse(path, data, kind, options, remembered))
     except ValueError as exc:
         return FileError(path, str(exc))
     if len(message.text) > max_chars:
@@ -103,7 +108,9 @@ def read(
     return message
 
 
-def _parse(path: str, data: bytes, kind: str, options: ReadOptions) -> Message:
+def _parse(
+    path: str, data: bytes, kind: str, options: ReadOptions, remembered: Remembered | None
+) -> Message:
     from pushlint.sources.mask import merge_fields
     from pushlint.sources.replies import mask_replies
 
@@ -113,7 +120,7 @@ def _parse(path: str, data: bytes, kind: str, options: ReadOptions) -> Message:
         subject, body, line_map, notes, _ = read_eml(data)
         body = merge_fields(body)
         if not options.include_quoted:
-            body, cut = mask_replies(body)
+            body, cut = mask_replies(body, remembered)
             if cut is not None:
                 notes.append("sign-off, signature or quoted text at the end of the body not linted")
         text = f"{subject}\n\n{body}"
@@ -149,7 +156,7 @@ def _parse(path: str, data: bytes, kind: str, options: ReadOptions) -> Message:
             if not is_call:  # read everything, `>` quotes included
                 layout = Layout((), None, False, ((0, len(text)),))
         elif not is_call:
-            text, cut = mask_replies(text)
+            text, cut = mask_replies(text, remembered)
             if cut is not None:
                 notes.append(f"sign-off, signature or quoted text from line {cut} on not linted")
     return Message(path, text, source, None, layout, None, tuple(notes))

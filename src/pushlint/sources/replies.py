@@ -8,6 +8,7 @@ everything after it, so positions stay exact."""
 from __future__ import annotations
 
 import re
+from typing import Literal, Protocol
 
 from mailparser_reply import EmailReplyParser
 
@@ -67,10 +68,25 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _LONG_SPACES = re.compile(r"[ \t]{9,}")
 
 
-def mask_replies(text: str) -> tuple[str, int | None]:
+class Remembered(Protocol):
+    """Where own words ended in texts seen before (the result cache keeps these as
+    offsets under a hash of the text): the parser is the costliest part of reading."""
+
+    def get(self, text: str) -> int | Literal[False] | None: ...  # False: not known
+
+    def put(self, text: str, end: int | None) -> None: ...
+
+
+def mask_replies(text: str, remembered: Remembered | None = None) -> tuple[str, int | None]:
     """The text with quoted replies and the signature blanked, and the 1-based line
     where the left-out part starts (None when nothing was left out)."""
-    end = own_words_end(text)
+    known = remembered.get(text) if remembered is not None else False
+    if known is False:
+        end = own_words_end(text)
+        if remembered is not None:
+            remembered.put(text, end)
+    else:
+        end = known
     if end is None:
         return text, None
     return blank(text, [(end, len(text))]), text.count("\n", 0, end) + 1
