@@ -171,8 +171,10 @@ def lint_paths(
             ),
             discover=False,
         )
+    from pushlint.spool import ReportSpool
+
     errors: list[FileError] = []
-    reports: list[Report] = []
+    reports = ReportSpool()
     lanes: dict[LinterKey, Lane] = {}
     files = list(project.files(str(p) for p in paths))
     workers = _workers(len(files), jobs)
@@ -204,7 +206,7 @@ def lint_paths(
     if cache is not None and cache.problem:
         notes = (*notes, cache.problem)
     info = first.info
-    return RunResult(info.name, tuple(reports), tuple(errors), notes, info.version)
+    return RunResult(info.name, reports, tuple(errors), notes, info.version)
 
 
 def _workers(inputs: int, jobs: int | None) -> Workers | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -250,6 +251,7 @@ def check(
             fix="diff" if diff else "write" if fix else None,
             cache=not no_cache,
             jobs=jobs,
+            keep_unfiltered=write_baseline is not None,
         )
     except runner.SETUP_ERRORS as exc:
         raise _fail(str(exc)) from None
@@ -297,16 +299,31 @@ def _emit(run, output_format: CheckFormat, output: Path | None, statistics: bool
         text = console.export_text() if output else None
     else:
         sarif = output_format is CheckFormat.sarif
-        text = runner.render(result, output_format.value, run.rules if sarif else ())
+        chunks = runner.render_chunks(result, output_format.value, run.rules if sarif else ())
+        _write_chunks(chunks, output)
+        return
     if text is None:
         return
+    _write_chunks(iter([text.rstrip("\n")]), output)
+
+
+def _write_chunks(chunks: Iterator[str], output: Path | None) -> None:
+    """Stream the output to stdout, or atomically to --output, ending with one newline."""
     if output is None:
-        print(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
         return
     from pushlint.fix import write_atomic
 
+    def encoded() -> Iterator[bytes]:
+        for chunk in chunks:
+            yield chunk.encode("utf-8")
+        yield b"\n"
+
     try:
-        write_atomic(output, (text.rstrip("\n") + "\n").encode("utf-8"))
+        write_atomic(output, encoded())
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc}") from None
 

@@ -14,6 +14,7 @@ import codecs
 import difflib
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,16 +111,25 @@ def apply(file_plan: FilePlan) -> None:
     write_atomic(Path(file_plan.path), codecs.BOM_UTF8 + data if file_plan.bom else data)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a reader sees the old file or the new one, never a
-    half-written one. Symbolic links are refused rather than replaced."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or chunks of it) to `path` so that a reader sees the old file
+    or the new one, never a half-written one. Symbolic links are refused rather than
+    replaced. A device or pipe (`/dev/stdout`, `/dev/null`, a FIFO) is written to as it
+    is: renaming a file over it would replace the device itself."""
+    chunks = [data] if isinstance(data, bytes) else data
     if path.is_symlink():
         raise OSError(f"{path} is a symbolic link; not replacing it")
+    if path.exists() and not path.is_file():
+        with path.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        return
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            for chunk in chunks:
+                out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())

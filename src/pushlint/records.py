@@ -6,6 +6,7 @@ formatters never need to import spaCy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -97,7 +98,7 @@ class RunResult:
     """All reports of one run, in input order, plus inputs that failed to read."""
 
     model: str
-    reports: tuple[Report, ...]
+    reports: Sequence[Report]  # a tuple, or a ReportSpool for a run over files
     errors: tuple[FileError, ...] = ()
     notes: tuple[str, ...] = ()
     model_version: str = ""

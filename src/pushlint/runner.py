@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -17,6 +17,7 @@ from pushlint.policy import only_lines
 from pushlint.project import FileSettings, Overrides, Project
 from pushlint.records import Report, RunResult
 from pushlint.sources import STDIN, Message
+from pushlint.spool import ReportSpool
 
 __all__ = ["SETUP_ERRORS", "Overrides", "Run", "check", "render", "save_baseline"]
 
@@ -34,7 +35,7 @@ SETUP_ERRORS = _setup_errors()
 @dataclass
 class Run:
     result: RunResult
-    unfiltered: list[Report] = field(default_factory=list)  # before --baseline filters
+    unfiltered: ReportSpool = field(default_factory=ReportSpool)  # before --baseline filters
     diffs: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     project: Project | None = None
@@ -59,15 +60,17 @@ def check(
     fix: Literal["write", "diff"] | None = None,
     cache: bool = True,
     jobs: int | None = None,
+    keep_unfiltered: bool = False,
 ) -> Run:
     """`jobs` None: every core for a large run. The result cache (see `pushlint.cache`)
-    serves messages linted before with the same code, model and rules."""
+    serves messages linted before with the same code, model and rules.
+    `keep_unfiltered` keeps the reports before --baseline filtering (to write one)."""
     from pushlint import cache as caching
 
     caching.set_enabled(cache)
     results = ResultCache() if cache else None
     try:
-        return _check(paths, overrides, baseline, diff_base, fix, results, jobs)
+        return _check(paths, overrides, baseline, diff_base, fix, results, jobs, keep_unfiltered)
     finally:
         if results is not None:
             results.close()
@@ -81,6 +84,7 @@ def _check(
     fix: Literal["write", "diff"] | None,
     cache: ResultCache | None,
     jobs: int | None,
+    keep_unfiltered: bool,
 ) -> Run:
     from pushlint.api import lint_paths
 
@@ -101,7 +105,8 @@ def _check(
         report = filtered(report, message)
         if fix is not None and _fix(report, settings, fix, run):
             fixed.append(report.path)
-        run.unfiltered.append(report)
+        if keep_unfiltered:
+            run.unfiltered.append(report)
         return known.new_only(report) if known is not None else report
 
     run.result = lint_paths(paths, project=project, finish=finish, cache=cache, jobs=jobs)
@@ -114,7 +119,7 @@ def _check(
         again = lint_paths(fixed, project=project, finish=refinish, cache=cache, jobs=1)
         by_path = {r.path: r for r in again.reports}
         run.result = dataclasses.replace(
-            run.result, reports=tuple(by_path.get(r.path, r) for r in run.result.reports)
+            run.result, reports=ReportSpool(by_path.get(r.path, r) for r in run.result.reports)
         )
     run.project = project
     return run
@@ -143,26 +148,34 @@ def _fix(report: Report, settings: FileSettings, mode: str, run: Run) -> bool:
 
 
 def render(result: RunResult, output_format: str, rules: Sequence[object] = ()) -> str:
+    return "".join(render_chunks(result, output_format, rules))
+
+
+def render_chunks(
+    result: RunResult, output_format: str, rules: Sequence[object] = ()
+) -> Iterator[str]:
+    """The output in pieces: concise, github and json are written one file at a time;
+    junit and sarif are built whole."""
     if output_format == "json":
         from pushlint.formatters import json as json_format
 
-        return json_format.render(result)
+        return json_format.chunks(result)
     if output_format == "concise":
         from pushlint.formatters import concise
 
-        return concise.render(result)
+        return concise.chunks(result)
     if output_format == "github":
         from pushlint.formatters import github
 
-        return github.render(result)
+        return github.chunks(result)
     if output_format == "junit":
         from pushlint.formatters import junit
 
-        return junit.render(result)
+        return iter([junit.render(result)])
     if output_format == "sarif":
         from pushlint.formatters import sarif
 
-        return sarif.render(result, rules)  # type: ignore[arg-type]
+        return iter([sarif.render(result, rules)])  # type: ignore[arg-type]
     raise ValueError(f"unknown format {output_format!r}")
 
 

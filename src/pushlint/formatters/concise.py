@@ -3,6 +3,9 @@ shape editors, grep and CI log parsers already understand."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import chain
+
 from pushlint.records import Finding, Report, RunResult
 
 
@@ -14,6 +17,12 @@ def line(report: Report, finding: Finding) -> str:
 
 
 def render(result: RunResult) -> str:
-    lines = [line(report, f) for report in result.reports for f in report.findings]
-    lines += [f"{e.path}:1:1: error [read] {e.problem}" for e in result.errors]
-    return "\n".join(lines)
+    return "".join(chunks(result))
+
+
+def chunks(result: RunResult) -> Iterator[str]:
+    """The lines, "\n"-separated, one file at a time."""
+    lines = (line(report, f) for report in result.reports for f in report.findings)
+    errors = (f"{e.path}:1:1: error [read] {e.problem}" for e in result.errors)
+    for i, text in enumerate(chain(lines, errors)):
+        yield ("\n" if i else "") + text

@@ -3,6 +3,8 @@ on the pull request's changed files."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pushlint.records import RunResult
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -17,7 +19,16 @@ def _property(text: str) -> str:
 
 
 def render(result: RunResult) -> str:
-    lines = []
+    return "".join(chunks(result))
+
+
+def chunks(result: RunResult) -> Iterator[str]:
+    """The commands, "\n"-separated, one file at a time."""
+    for i, text in enumerate(_lines(result)):
+        yield ("\n" if i else "") + text
+
+
+def _lines(result: RunResult) -> Iterator[str]:
     for report in result.reports:
         for f in report.findings:
             where = (
@@ -25,7 +36,6 @@ def render(result: RunResult) -> str:
                 f"endLine={f.end_line},endColumn={f.end_column}"
             )
             title = _property(f"pushlint {f.rule} ({f.name})")
-            lines.append(f"::{COMMAND[f.level]} {where},title={title}::{_data(f.message)}")
+            yield f"::{COMMAND[f.level]} {where},title={title}::{_data(f.message)}"
     for error in result.errors:
-        lines.append(f"::error file={_property(error.path)},title=pushlint::{_data(error.problem)}")
-    return "\n".join(lines)
+        yield f"::error file={_property(error.path)},title=pushlint::{_data(error.problem)}"

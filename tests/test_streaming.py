@@ -1,0 +1,94 @@
+"""A run over many files keeps its reports out of memory and writes its output as it
+goes, with exactly the output of the all-at-once version."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from pushlint import spool
+from pushlint.api import lint_paths
+from pushlint.fix import write_atomic
+from pushlint.formatters import concise, github
+from pushlint.formatters import json as json_format
+from pushlint.records import FileError, RunResult
+from pushlint.spool import ReportSpool
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    folder = tmp_path_factory.mktemp("msgs")
+    for i, body in enumerate(
+        [
+            "We are the leading provider. Sign by Friday so we can close this deal.",
+            "You mentioned your reps rebuild the forecast every Monday — “ünïcode”.",
+            "",
+        ]
+    ):
+        (folder / f"m{i}.txt").write_text(body, encoding="utf-8")
+    run = lint_paths([folder])
+    return RunResult(
+        run.model,
+        run.reports,
+        (FileError("gone.txt", "cannot read: missing"),),
+        ("a note",),
+        run.model_version,
+    )
+
+
+def test_streamed_json_is_the_document_json_dumps_gives(result: RunResult) -> None:
+    document = {
+        "pushlint": json.loads(json_format.render(result))["pushlint"],
+        "model": result.model,
+        "model_version": result.model_version,
+        "files": [json_format.report_dict(r) for r in result.reports],
+        "errors": [{"path": "gone.txt", "problem": "cannot read: missing"}],
+        "notes": ["a note"],
+    }
+    assert len(document["files"]) == 3
+    assert json_format.render(result) == json.dumps(document, indent=2, ensure_ascii=False)
+    empty = RunResult("m", (), (), (), "1")
+    assert json.loads(json_format.render(empty))["files"] == []
+    assert json_format.render(empty) == json.dumps(
+        {**document, "model": "m", "model_version": "1", "files": [], "errors": [], "notes": []},
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def test_streamed_line_formats_join_to_one_line_per_finding(result: RunResult) -> None:
+    findings = sum(len(r.findings) for r in result.reports)
+    assert findings >= 3
+    for module in (concise, github):
+        text = "".join(module.chunks(result))
+        assert text == module.render(result)
+        assert len(text.split("\n")) == findings + 1  # one per finding, one per error
+
+
+def test_a_spool_past_its_memory_limit_gives_back_every_report(
+    result: RunResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spool, "IN_MEMORY", 1024)
+    reports = list(result.reports) * 40
+    spooled = ReportSpool(reports)
+    assert spooled._file._rolled  # type: ignore[attr-defined]  # on disk now
+    assert len(spooled) == len(reports)
+    assert list(spooled) == reports and spooled == reports
+    assert spooled[-1] == reports[-1] and spooled[1:3] == tuple(reports[1:3])
+
+
+def test_output_to_a_pipe_writes_into_it_instead_of_replacing_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, iter([b"one\n", b"two\n"]))
+    reader.join(timeout=10)
+    assert received == [b"one\ntwo\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe, not a file renamed over it
