@@ -7,6 +7,8 @@ example corpus and on the benchmark's generated emails.
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import numpy
@@ -118,3 +120,22 @@ def test_pattern_length_bounds_every_quantifier(
     pattern: list[dict[str, str]], length: int | None
 ) -> None:
     assert max_length(pattern) == length
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["rules", "list"], ["explain", "PL301"], ["check", "--help"], ["cache", "dir"]],
+)
+def test_commands_that_need_no_model_never_import_spacy(argv: list[str]) -> None:
+    probe = (
+        "import sys\n"
+        "from pushlint.cli import app\n"
+        "try:\n"
+        f"    app({argv!r})\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -195,9 +195,12 @@ def lint_paths(
                 finished = finish(*report) if finish is not None else report[0]
                 if finished is not None:
                     reports.append(finished)
-    finally:
+    except BaseException:  # Ctrl-C or an error: stop the workers, do not wait for them
         if workers is not None:
-            workers.close()
+            workers.terminate()
+        raise
+    if workers is not None:
+        workers.close()
     if not lanes:  # nothing readable: still say which model would have run
         key = project.settings(STDIN).linter_key
         lanes[key] = Lane(key, cache)

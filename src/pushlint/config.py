@@ -133,6 +133,8 @@ def find_config(start: Path, cache: dict[Path, Path | None] | None = None) -> Pa
     """The closest config file in `start` (a file's folder) or any folder above it.
     `cache` (one per run) remembers the answer for every folder on the way."""
     cache = {} if cache is None else cache
+    if start in cache:  # `start` is already resolved when it came from a resolved path
+        return cache[start]
     folder = start.resolve()
     visited: list[Path] = []
     found: Path | None = None

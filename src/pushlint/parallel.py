@@ -21,9 +21,9 @@ from pushlint.engine import Outcome
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
 
+    from pushlint.api import LinterKey
     from pushlint.sources import Message
 
-LinterKey = tuple[str | None, tuple[str, ...], bool]
 AUTO_MIN_INPUTS = 100  # below this, starting workers costs more than it saves
 
 

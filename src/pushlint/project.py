@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +68,7 @@ class Project:
     _configs: dict[Path | None, Config] = field(default_factory=dict)
     _checked: set[tuple[int, int]] = field(default_factory=set)
     _found: dict[Path, Path | None] = field(default_factory=dict)
+    _locations: dict[str, Path] = field(default_factory=dict)
 
     @cached_property
     def _explicit(self) -> Config | None:
@@ -88,9 +89,13 @@ class Project:
         return self._configs[found]
 
     def _location(self, path: str) -> Path:
-        if path == STDIN:
-            return Path(self.overrides.stdin_filename or "stdin").resolve()
-        return Path(path).resolve()
+        """The absolute path config and `per-path` globs are matched against; resolved
+        once per file (each resolve is a system call per path component)."""
+        location = self._locations.get(path)
+        if location is None:
+            name = (self.overrides.stdin_filename or "stdin") if path == STDIN else path
+            location = self._locations[path] = Path(name).resolve()
+        return location
 
     def settings(self, path: str) -> FileSettings:
         config = self.config_for(path)
@@ -183,12 +188,17 @@ class Project:
 def _matches_any(globs: Iterable[Anchored], location: Path) -> bool:
     for glob in globs:
         try:
-            relative = location.relative_to(glob.base.resolve()).as_posix()
+            relative = location.relative_to(_resolved(glob.base)).as_posix()
         except ValueError:
             continue
         if _spec(glob.value).match_file(relative):
             return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
 
 
 _SPECS: dict[str, pathspec.PathSpec] = {}
