@@ -93,6 +93,8 @@ class Project:
         once per file (each resolve is a system call per path component)."""
         location = self._locations.get(path)
         if location is None:
+            if len(self._locations) >= 256:  # files come in order: recent ones are enough
+                self._locations.clear()
             name = (self.overrides.stdin_filename or "stdin") if path == STDIN else path
             location = self._locations[path] = Path(name).resolve()
         return location

@@ -2,7 +2,7 @@
 
 A run over 20,000 templates holds 20,000 reports until the output is written; as
 objects that is hundreds of megabytes. Here each report is pickled into a
-`SpooledTemporaryFile`: in memory up to a few megabytes, then an anonymous file (already
+`SpooledTemporaryFile`: in memory up to a megabyte, then an anonymous file (already
 unlinked, so it has no name on disk and vanishes with the process) holding only what
 the report itself shows. Reading is sequential and cheap, so formatters iterate as
 before.
@@ -17,7 +17,7 @@ from typing import overload
 
 from pushlint.records import Report
 
-IN_MEMORY = 8 * 1024 * 1024  # bytes kept in memory before the spool moves to a file
+IN_MEMORY = 1024 * 1024  # bytes kept in memory before the spool moves to a file
 
 
 class ReportSpool(Sequence[Report]):
