@@ -5,13 +5,11 @@ The library API is imported lazily so that `pushlint --help` never pays for spaC
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("pushlint")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0"
+# The one place the version is written (pyproject.toml reads it from here): looking it
+# up with importlib.metadata costs every start 50 ms.
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from pushlint.api import Linter, get_linter, lint_paths, lint_text

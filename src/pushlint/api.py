@@ -410,10 +410,14 @@ def to_source(report: Report, message: Message) -> Report:
 
     remap = message.source is not None and message.source != message.text
     index = LineIndex(message.source) if remap and message.source is not None else None
+    # Masked in place (newlines where they were): the text's positions are the file's.
+    unmoved = index is not None and index.same_lines(LineIndex(message.text))
 
     def place(finding: Finding) -> Finding:
         changes: dict[str, object] = {}
-        if index is not None:
+        if unmoved:
+            pass
+        elif index is not None:
             changes["line"], changes["column"] = index.position(finding.start)
             changes["end_line"], changes["end_column"] = index.position(finding.end)
         elif message.line_map:

@@ -84,22 +84,27 @@ class Generation:
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """pushlint's version and the size and mtime of its files (an editable install
-    changes without a new version), plus spaCy's version."""
-    from importlib.metadata import PackageNotFoundError, version
+    changes without a new version), and the same for the spaCy and mail-parser-reply
+    modules whose output is cached (any reinstall rewrites them). Stat calls, not
+    importlib.metadata, which alone costs a start 50 ms."""
+    import importlib.util
+
+    from pushlint import __version__
 
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("pushlint", "spacy", "mail-parser-reply"):
+    digest = hashlib.sha256(f"pushlint={__version__}\0".encode())
+    files = [p for p in sorted(package.rglob("*")) if p.suffix in {".py", ".yaml", ".json"}]
+    for name in ("spacy", "mailparser_reply"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            origin = Path(spec.origin).parent
+            files += [origin / "about.py", origin / "parser.py", Path(spec.origin)]
+    for path in files:
         try:
-            digest.update(f"{name}={version(name)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=?\0".encode())
-    for path in sorted(package.rglob("*")):
-        if path.suffix in {".py", ".yaml", ".json"}:
             stat = path.stat()
-            digest.update(
-                f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\0".encode()
-            )
+        except OSError:
+            continue
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 

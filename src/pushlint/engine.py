@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy
-
 from pushlint.checks.base import Hit
 from pushlint.checks.regex import stopped_rules, timeout_notes
 from pushlint.records import Finding, Report, Suggestion
@@ -24,6 +22,7 @@ from pushlint.score import Score, score_items
 from pushlint.turns import Layout, layout_of
 
 if TYPE_CHECKING:
+    import numpy
     from spacy.tokens import Doc, Span
 
 
@@ -32,6 +31,9 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def same_lines(self, other: LineIndex) -> bool:
+        return self._starts == other._starts
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset) - 1
@@ -148,6 +150,8 @@ def _sentence_index(doc: Doc) -> list[int]:
     """Sentence number of every token."""
     if not len(doc):
         return []
+    import numpy  # here, not at the top: a run served from the cache never needs it
+
     return (numpy.cumsum(_sentence_starts(doc)) - 1).tolist()
 
 
@@ -155,6 +159,8 @@ def _sentence_bounds(doc: Doc) -> list[int]:
     """Token index where each sentence starts, plus len(doc) at the end."""
     if not len(doc):
         return [0]
+    import numpy
+
     return [*numpy.flatnonzero(_sentence_starts(doc)).tolist(), len(doc)]
 
 

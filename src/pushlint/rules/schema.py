@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -101,9 +102,10 @@ class RuleBase(_Strict):
     examples: Examples = Field(default_factory=Examples)
     unless: Unless | None = None
 
-    @property
+    @cached_property
     def rewrites(self) -> list[Rewrite]:
-        """Every rewrite as a Rewrite, whether written as plain text or as a mapping."""
+        """Every rewrite as a Rewrite, whether written as plain text or as a mapping
+        (built once: every finding of the rule reads it)."""
         return [Rewrite(text=r) if isinstance(r, str) else r for r in self.rewrite]
 
     @property
