@@ -14,7 +14,13 @@ from spacy.matcher import DependencyMatcher
 
 from pushlint.checks.base import Hit, Trace
 from pushlint.checks.pattern import explain_pattern_error
-from pushlint.checks.prefilter import DocWords, HashedRequirement, dependency_requirements, hashed
+from pushlint.checks.prefilter import (
+    AnchorIndex,
+    DocWords,
+    HashedRequirement,
+    dependency_requirements,
+    hashed,
+)
 from pushlint.checks.regex import TIMEOUTS_KEY, bounded, regexes, unsafe_reason
 from pushlint.rules.loader import LoadedRule, RuleFileError, RuleProblem
 
@@ -70,10 +76,12 @@ class DependencyCheck:
                 )
         if problems:
             raise RuleFileError(problems)
+        self._index = AnchorIndex([p.requirements for p in self._patterns])
 
     def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
         words = words or DocWords(doc)
-        for compiled in self._patterns:
+        for i in self._index.candidates(words):
+            compiled = self._patterns[i]
             if not words.satisfies(compiled.requirements):
                 continue
             for token_ids in compiled.matches(doc, words):

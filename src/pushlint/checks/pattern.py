@@ -11,6 +11,7 @@ from spacy.matcher import Matcher
 
 from pushlint.checks.base import Hit, Trace
 from pushlint.checks.prefilter import (
+    AnchorIndex,
     DocWords,
     HashedRequirement,
     hashed,
@@ -82,10 +83,12 @@ class PatternCheck:
                 )
         if problems:
             raise RuleFileError(problems)
+        self._index = AnchorIndex([p.requirements for p in self._patterns])
 
     def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
         words = words or DocWords(doc)
-        for compiled in self._patterns:
+        for i in self._index.candidates(words):
+            compiled = self._patterns[i]
             if words.satisfies(compiled.requirements):
                 for start, end in compiled.spans(doc, words):
                     yield Hit(compiled.rule, start, end)

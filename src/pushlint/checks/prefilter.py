@@ -13,7 +13,8 @@ never crosses a sentence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy
@@ -105,6 +106,8 @@ class DocWords:
         self._bounds: list[int] | None = None
         self._where: dict[str, dict[int, list[int]]] = {}
         self._parts: dict[int, Doc] = {}
+        self._array: numpy.ndarray | None = None
+        self._array_head: tuple[int, ...] = ()
 
     def _column(self, attr: str) -> numpy.ndarray:
         column = self._columns.get(attr)
@@ -112,11 +115,14 @@ class DocWords:
             column = self._columns[attr] = self._doc.to_array([attr]).reshape(-1)
         return column
 
-    def has_any(self, attr: str, values: frozenset[int]) -> bool:
+    def word_set(self, attr: str) -> set[int]:
         words = self._sets.get(attr)
         if words is None:
             words = self._sets[attr] = set(self._column(attr).tolist())
-        return not words.isdisjoint(values)
+        return words
+
+    def has_any(self, attr: str, values: frozenset[int]) -> bool:
+        return not self.word_set(attr).isdisjoint(values)
 
     def satisfies(self, requirements: Iterable[HashedRequirement]) -> bool:
         return len(self._doc) > 0 and all(self.has_any(a, v) for a, v in requirements)
@@ -146,23 +152,30 @@ class DocWords:
         return found
 
     def sentences(self, requirements: Iterable[HashedRequirement]) -> list[tuple[int, int]]:
-        """Token ranges of the sentences that hold a word of every requirement."""
+        """Token ranges of the sentences that hold a word of every requirement (sets of
+        sentence numbers: a few words per doc, so plain Python beats numpy here)."""
         bounds = self._sentence_bounds()
-        keep = numpy.ones(len(bounds) - 1, dtype=bool)
+        keep: set[int] | None = None
         for requirement in requirements:
-            hit = numpy.zeros(len(bounds) - 1, dtype=bool)
-            where = self.positions(requirement)
-            if not where:
+            found = {bisect.bisect_right(bounds, i) - 1 for i in self.positions(requirement)}
+            keep = found if keep is None else keep & found
+            if not keep:
                 return []
-            hit[numpy.searchsorted(bounds, where, side="right") - 1] = True
-            keep &= hit
-        return [(bounds[k], bounds[k + 1]) for k in numpy.flatnonzero(keep).tolist()]
+        numbers = sorted(keep) if keep is not None else range(len(bounds) - 1)
+        return [(bounds[k], bounds[k + 1]) for k in numbers]
 
     def sentence_doc(self, start: int, end: int) -> Doc:
         """The sentence `doc[start:end]` as a doc of its own, made once per doc."""
         part = self._parts.get(start)
         if part is None:
-            part = self._parts[start] = self._doc[start:end].as_doc()
+            if self._array is None:  # the doc's columns, read once for all its sentences
+                self._array_head = self._doc._get_array_attrs()
+                self._array = self._doc.to_array(self._array_head)
+            # spaCy slices the array it is given and may adjust the slice in place: a copy
+            part = self._doc[start:end].as_doc(
+                array_head=self._array_head, array=self._array.copy()
+            )
+            self._parts[start] = part
             if TIMEOUTS_KEY in self._doc.user_data:  # REGEX time-outs carry over
                 part.user_data[TIMEOUTS_KEY] = self._doc.user_data[TIMEOUTS_KEY]
         return part
@@ -173,6 +186,29 @@ class DocWords:
             starts[0] = True
             self._bounds = [*numpy.flatnonzero(starts).tolist(), len(self._doc)]
         return self._bounds
+
+
+class AnchorIndex:
+    """Which of many patterns a doc can satisfy, found from the doc's words instead of by
+    testing every pattern: each pattern is filed under the words of its most selective
+    requirement (its anchor). The candidates it returns still need `satisfies`."""
+
+    def __init__(self, requirements: Sequence[Sequence[HashedRequirement]]) -> None:
+        self._always = [i for i, needed in enumerate(requirements) if not needed]
+        self._by_word: dict[str, dict[int, list[int]]] = {}
+        for i, needed in enumerate(requirements):
+            if needed:
+                attr, values = min(needed, key=lambda r: len(r[1]))
+                for value in values:
+                    self._by_word.setdefault(attr, {}).setdefault(value, []).append(i)
+
+    def candidates(self, words: DocWords) -> list[int]:
+        """Indices of the patterns whose anchor word is in the doc, in pattern order."""
+        found = set(self._always)
+        for attr, index in self._by_word.items():
+            for value in words.word_set(attr) & index.keys():
+                found.update(index[value])
+        return sorted(found)
 
 
 def hashed(requirements: Iterable[Requirement], strings: StringStore) -> list[HashedRequirement]:
