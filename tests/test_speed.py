@@ -139,3 +139,26 @@ def test_commands_that_need_no_model_never_import_spacy(argv: list[str]) -> None
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_checks_find_every_hit_a_plain_run_of_every_pattern_finds(
+    linter: Linter, texts: list[str]
+) -> None:
+    """End to end through the anchor-word index, the windows and the sentence copies."""
+    checks = [c for c in linter.component.checks if isinstance(c, PatternCheck | DependencyCheck)]
+    assert len(checks) == 2
+    found = 0
+    for doc in _docs(linter, texts):
+        for check in checks:
+            fast = sorted((h.rule.id, h.start, h.end) for h in check(doc, DocWords(doc)))
+            plain = []
+            for compiled in check._patterns:
+                if isinstance(check, PatternCheck):
+                    plain += [(compiled.rule.id, s, e) for _, s, e in compiled.matcher(doc)]
+                else:
+                    for _, ids in compiled.matcher(doc):
+                        shown = [ids[n] for n in compiled.shown] or ids
+                        plain.append((compiled.rule.id, min(shown), max(shown) + 1))
+            assert fast == sorted(plain), doc.text[:80]
+            found += len(plain)
+    assert found > 150
