@@ -77,15 +77,20 @@ class Linter:
             yield to_source(doc._.pushlint, message)
 
     def outcomes(self, messages: Iterable[Message]) -> Iterator[Outcome]:
-        """What the pipeline found in each message, as offsets (see `engine.Outcome`)."""
-        for _, doc in self._docs(messages):
-            yield doc._.pushlint_outcome
+        """What the pipeline found in each message, as offsets (see `engine.Outcome`),
+        without wording a Report the caller would build again from the outcome."""
+        for _, doc in self._docs(messages, without=(self.component.name,)):
+            yield self.component.outcome(doc)
 
-    def _docs(self, messages: Iterable[Message]) -> Iterator[tuple[Message, Doc]]:
+    def _docs(
+        self, messages: Iterable[Message], without: Sequence[str] = ()
+    ) -> Iterator[tuple[Message, Doc]]:
         iterator = iter(messages)
         while chunk := list(islice(iterator, ZONE_SIZE)):
             with self.nlp.memory_zone():
-                docs = self.nlp.pipe((self._doc(m) for m in chunk), batch_size=BATCH_SIZE)
+                docs = self.nlp.pipe(
+                    (self._doc(m) for m in chunk), batch_size=BATCH_SIZE, disable=without
+                )
                 yield from zip(chunk, docs, strict=True)
 
     def _doc(self, message: Message) -> Doc:

@@ -90,7 +90,7 @@ class Engine:
         sentence_of = _sentence_index(doc) if conditional else []
         kept = [h for h in hits if not self._suppressed(h, hits, sentence_of)]
         kept = _longest_per_rule(kept)
-        bounds = _sentence_bounds(doc) if kept else []
+        bounds = sentence_bounds(doc) if kept else []
         marks = sorted((_mark(doc, hit, bounds) for hit in kept), key=_mark_order)
         return Outcome(
             marks=tuple(marks),
@@ -155,7 +155,7 @@ def _sentence_index(doc: Doc) -> list[int]:
     return (numpy.cumsum(_sentence_starts(doc)) - 1).tolist()
 
 
-def _sentence_bounds(doc: Doc) -> list[int]:
+def sentence_bounds(doc: Doc) -> list[int]:
     """Token index where each sentence starts, plus len(doc) at the end."""
     if not len(doc):
         return [0]

@@ -20,7 +20,7 @@ from spacy.util import ensure_path
 
 from pushlint.checks import Check, compile_checks
 from pushlint.checks.prefilter import DocWords
-from pushlint.engine import Engine, build_report
+from pushlint.engine import Engine, Outcome, build_report
 from pushlint.nlp import capabilities
 from pushlint.rules.loader import LoadedRule, RuleSet, load_rules, rule_files
 from pushlint.turns import layout_of, text_of
@@ -51,12 +51,18 @@ class PushlintComponent:
         self.engine = Engine(self.active, ruleset)
         self.rules_by_id = {r.id: r for r in self.active}
 
-    def __call__(self, doc: Doc) -> Doc:
+    def outcome(self, doc: Doc) -> Outcome:
+        """What the rules find in a doc the earlier components have annotated: all a
+        report is built from. `lint_paths` needs only this (it words reports itself,
+        cached or not), so it runs the pipeline without this component and calls it."""
         if len(doc) and not doc.has_annotation("SENT_START"):
             _lines_as_sentences(doc)
         words = DocWords(doc)
         hits = [hit for check in self.checks for hit in check(doc, words)]
-        outcome = self.engine.outcome(doc, hits)
+        return self.engine.outcome(doc, hits)
+
+    def __call__(self, doc: Doc) -> Doc:
+        outcome = self.outcome(doc)
         report = build_report(outcome, text_of(doc), self.rules_by_id, layout_of(doc))
         doc._.pushlint = report
         doc._.pushlint_outcome = outcome

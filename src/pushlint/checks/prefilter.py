@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 from pushlint.checks.regex import TIMEOUTS_KEY
+from pushlint.engine import sentence_bounds
 
 if TYPE_CHECKING:
     from spacy.strings import StringStore
@@ -182,9 +183,7 @@ class DocWords:
 
     def _sentence_bounds(self) -> list[int]:
         if self._bounds is None:
-            starts = self._column("SENT_START") == 1
-            starts[0] = True
-            self._bounds = [*numpy.flatnonzero(starts).tolist(), len(self._doc)]
+            self._bounds = sentence_bounds(self._doc)
         return self._bounds
 
 
