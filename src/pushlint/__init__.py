@@ -13,8 +13,9 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from pushlint.api import Linter, get_linter, lint_paths, lint_text
+    from pushlint.scoring import score_frame
 
-__all__ = ["Linter", "__version__", "get_linter", "lint_paths", "lint_text"]
+__all__ = ["Linter", "__version__", "get_linter", "lint_paths", "lint_text", "score_frame"]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +23,8 @@ def __getattr__(name: str) -> Any:
         from pushlint import api
 
         return getattr(api, name)
+    if name == "score_frame":
+        from pushlint.scoring import score_frame
+
+        return score_frame
     raise AttributeError(f"module 'pushlint' has no attribute {name!r}")

@@ -6,12 +6,14 @@ configuration or input errors. spaCy is imported only by commands that lint.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import time
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -673,9 +675,19 @@ def debug(
     debug_format.render(debug_text(linter, text), _stdout(), rule=rule)
 
 
+class GroupBy(StrEnum):
+    author = "author"
+    team = "team"
+    month = "month"
+    kind = "kind"
+
+
 @app.command()
 def stats(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or - for stdin.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders or - for stdin; or the output of `pushlint score`."),
+    ],
     rules: RulesOption = None,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.pretty,
@@ -684,23 +696,43 @@ def stats(
         list[Path] | None,
         typer.Option(help="Also run with these rule packs added, side by side (repeatable)."),
     ] = None,
+    by: Annotated[
+        list[GroupBy] | None,
+        typer.Option(
+            help="Scored output: break scores down by this (repeatable) "
+            "[default: team, author, month]."
+        ),
+    ] = None,
     input_format: InputFormatOption = None,
     include_quoted: IncludeQuotedOption = False,
     seller: SellerOption = None,
 ) -> None:
-    """Corpus statistics: score distribution, findings per rule and category, worst messages."""
-    options = _read_options(input_format, include_quoted, seller)
-    from pushlint.api import lint_paths
+    """Corpus statistics: score distribution, findings per rule and category, worst
+    messages; for scored output also scores per author, team and month."""
     from pushlint.formatters import stats as stats_format
-    from pushlint.nlp import ModelError
-    from pushlint.rules.loader import RuleFileError
     from pushlint.stats import corpus_stats
 
-    try:
-        result = lint_paths(paths, model=model, rules=rules or (), options=options)
-    except (RuleFileError, ModelError) as exc:
-        raise _fail(str(exc)) from None
-    summary = corpus_stats(result.reports, worst=worst)
+    scored = _scored_inputs(paths)
+    if scored:
+        if compare:
+            raise _fail("--compare lints the messages again; scored output has no text to lint")
+        groups = [g.value for g in by] if by else ["team", "author", "month"]
+        summary = _scored_stats(paths, worst=worst, by=groups)
+        errors = False
+    else:
+        if by:
+            raise _fail("--by needs the output of `pushlint score` (rows with author, team, date)")
+        options = _read_options(input_format, include_quoted, seller)
+        from pushlint.api import lint_paths
+        from pushlint.nlp import ModelError
+        from pushlint.rules.loader import RuleFileError
+
+        try:
+            result = lint_paths(paths, model=model, rules=rules or (), options=options)
+        except (RuleFileError, ModelError) as exc:
+            raise _fail(str(exc)) from None
+        summary = corpus_stats(result.reports, worst=worst)
+        errors = bool(result.errors)
     if compare:
         try:
             other_run = lint_paths(
@@ -717,7 +749,42 @@ def stats(
         print(stats_format.render_json(summary))
     else:
         stats_format.render(summary, _stdout())
-    raise typer.Exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
+    raise typer.Exit(EXIT_ERROR if errors else EXIT_CLEAN)
+
+
+def _scored_inputs(paths: list[str]) -> bool:
+    """Whether the inputs are `pushlint score` output (all of them) or messages (none)."""
+    from pushlint.scored import is_scored_output
+
+    kinds = {is_scored_output(p) for p in paths if p != "-"}
+    if len(kinds) > 1:
+        raise _fail("give either scored output (.parquet, .jsonl) or messages, not both")
+    return kinds == {True}
+
+
+def _scored_stats(paths: list[str], *, worst: int, by: list[str]):  # type: ignore[no-untyped-def]
+    from pushlint.exports import ExportError
+    from pushlint.scored import read_scored
+    from pushlint.stats import Scored, corpus_stats
+
+    def items() -> Iterator[Scored]:
+        for path in paths:
+            for row in read_scored(path):
+                item = Scored.from_row(row)
+                if item is not None:
+                    yield item
+
+    try:
+        return corpus_stats(items(), worst=worst, by=by)
+    except ExportError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _scored_model(paths: list[str]) -> str:
+    """The model named in scored Parquet output, for the report's header."""
+    from pushlint.scored import describe_output
+
+    return describe_output(paths[0]).get("model", "(as scored)")
 
 
 @app.command()
@@ -734,8 +801,15 @@ def report(
 
     The report contains the messages' text (that is what it is for); keep it where the
     messages themselves may be kept."""
-    from pushlint.api import get_linter
     from pushlint.formatters import html as html_format
+
+    if _scored_inputs(paths):
+        summary = _scored_stats(paths, worst=25, by=["month", "team", "author"])
+        page = html_format.render_scored(summary, model=_scored_model(paths), sources=paths)
+        html_file.write_text(page, encoding="utf-8")
+        print(f"wrote {html_file} ({summary.messages:,} scored messages)")
+        raise typer.Exit(EXIT_CLEAN)
+    from pushlint.api import get_linter
     from pushlint.nlp import ModelError
     from pushlint.records import FileError
     from pushlint.rules.loader import RuleFileError
@@ -760,6 +834,181 @@ def report(
         _stderr().print(f"{error.path}: {error.problem}", markup=False)
     print(f"wrote {html_file} ({len(reports)} messages)")
     raise typer.Exit(EXIT_ERROR if errors else EXIT_CLEAN)
+
+
+class BodyFormat(StrEnum):
+    text = "text"
+    html = "html"
+    md = "md"
+    vtt = "vtt"
+    srt = "srt"
+
+
+def _column(name: str, default: str) -> Any:
+    return typer.Option(
+        f"--{name}-column", help=f"The column with the {name} [default: {default}]."
+    )
+
+
+@app.command()
+def score(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="CRM exports: .jsonl, .csv (also .gz) or .parquet files.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the rows: .parquet or .jsonl.")
+    ],
+    text_column: Annotated[str, _column("text", "text")] = "text",
+    id_column: Annotated[str, _column("id", "id")] = "id",
+    subject_column: Annotated[str, _column("subject", "subject")] = "subject",
+    kind_column: Annotated[str, _column("kind", "kind")] = "kind",
+    author_column: Annotated[str, _column("author", "author")] = "author",
+    team_column: Annotated[str, _column("team", "team")] = "team",
+    date_column: Annotated[str, _column("date", "date")] = "date",
+    include_text: Annotated[
+        bool,
+        typer.Option("--include-text", help="Also write each message's subject and text."),
+    ] = False,
+    body_format: Annotated[
+        BodyFormat, typer.Option(help="How to read the text column.")
+    ] = BodyFormat.text,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Use this config file (default: found from the first input)."),
+    ] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore every config file.")] = False,
+    rules: RulesOption = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only these rules (comma list).")] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Never count these rules (comma list).")
+    ] = None,
+    include_quoted: Annotated[
+        bool | None,
+        typer.Option(
+            "--include-quoted/--no-include-quoted",
+            help="Also score quoted replies, sign-offs and signatures.",
+        ),
+    ] = None,
+    seller: SellerOption = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes here, or workers of --dask local [default: every core].",
+        ),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Score on this Dask scheduler (tcp://host:8786), or 'local' for a local cluster.",
+        ),
+    ] = None,
+) -> None:
+    """Score a whole CRM export: one row per message (id, metadata, score, band, points
+    per category, findings per rule) to Parquet or JSON Lines. No message text is
+    written unless --include-text."""
+    from pushlint import runner
+    from pushlint.exports import Columns, ExportError
+    from pushlint.project import Project
+    from pushlint.score_run import describe, score_exports
+    from pushlint.scored import output_format
+    from pushlint.scoring import ScoreJob
+
+    columns = Columns(
+        id_column, text_column, subject_column, kind_column, author_column, team_column,
+        date_column,
+    )  # fmt: skip
+    overrides = runner.Overrides(
+        config=config,
+        isolated=isolated,
+        model=model,
+        rules=tuple(str(r) for r in rules or ()),
+        select=_split(select) or None,
+        ignore=_split(ignore),
+        seller=seller,
+        include_quoted=include_quoted,
+        input_format=body_format.value,
+    )
+    try:
+        output_format(output)
+        settings = Project(overrides).settings(str(inputs[0]))
+        job = ScoreJob(settings, include_text)
+        if dask is not None:
+            job = job.portable()
+        with (
+            _score_executor(inputs, jobs, dask) as executor,
+            _score_progress(executor.description) as progress,
+        ):
+            summary = score_exports(
+                inputs, output, job, columns=columns, executor=executor, on_progress=progress
+            )
+    except (ExportError, *runner.SETUP_ERRORS) as exc:
+        raise _fail(str(exc)) from None
+    lines = list(describe(summary))
+    print(f"wrote {output}: {lines[0]}")
+    for line in lines[1:]:
+        _stderr().print(f"pushlint: {line}", markup=False)
+    raise typer.Exit(EXIT_ERROR if summary.problem_count else EXIT_CLEAN)
+
+
+SCORE_AUTO_JOBS_BYTES = 200_000  # about 100 emails: below this, one process is quicker
+
+
+def _score_executor(inputs: list[Path], jobs: int | None, dask: str | None):  # type: ignore[no-untyped-def]
+    from pushlint.parallel import available_cores
+    from pushlint.score_run import InProcess, ProcessPool
+
+    if dask is not None:
+        from pushlint.cluster import DaskCluster
+
+        return DaskCluster(dask, jobs)
+    if jobs is None:
+        size = sum(p.stat().st_size for p in inputs if p.is_file())
+        jobs = available_cores() if size >= SCORE_AUTO_JOBS_BYTES else 1
+    return ProcessPool(jobs) if jobs > 1 else InProcess()
+
+
+@contextlib.contextmanager
+def _score_progress(where: str) -> Iterator[Any]:
+    """A progress bar with rate and ETA on a terminal (stderr); nothing when piped."""
+    console = _stderr()
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("scoring on " + where.replace("[", "\\[")),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[messages]:,} messages, {task.fields[rate]:,.0f}/s"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("score", total=None, messages=0, rate=0.0)
+        started = time.monotonic()
+
+        def update(messages: int, position: int, total: int) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=position, total=total, messages=messages,
+                       rate=messages / elapsed)  # fmt: skip
+
+        yield update
 
 
 cache_app = typer.Typer(

@@ -14,7 +14,8 @@ import multiprocessing
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pushlint.engine import Outcome
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from pushlint.api import LinterKey
     from pushlint.sources import Message
 
+T = TypeVar("T")
 AUTO_MIN_INPUTS = 100  # below this, starting workers costs more than it saves
 
 
@@ -47,11 +49,15 @@ class Workers:
         self._pool: Pool | None = None
 
     def submit(self, key: LinterKey, messages: list[Message]) -> AsyncResult[list[Outcome]]:
+        return self.apply(_work, key, messages)
+
+    def apply(self, function: Callable[..., T], *args: Any) -> AsyncResult[T]:
+        """`function(*args)` in a worker; it and its arguments must pickle."""
         if self._pool is None:
             method = "fork" if sys.platform == "linux" else "spawn"
             context = multiprocessing.get_context(method)
             self._pool = context.Pool(self.jobs, initializer=_ignore_interrupts)
-        return self._pool.apply_async(_work, ((key, messages),))
+        return self._pool.apply_async(function, args)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -71,8 +77,8 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(task: tuple[LinterKey, list[Message]]) -> list[Outcome]:
+def _work(key: LinterKey, messages: list[Message]) -> list[Outcome]:
     from pushlint.api import get_linter
 
-    (model, rules, shipped), messages = task
+    model, rules, shipped = key
     return list(get_linter(model, rules, shipped=shipped).outcomes(messages))

@@ -10,13 +10,14 @@ it; a small script only marks the page once the charts have laid out, for checks
 from __future__ import annotations
 
 import html
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from pushlint import __version__
 from pushlint.records import Finding, Report
-from pushlint.stats import Stats
+from pushlint.stats import GroupStats, Stats
 
 BAND_COLOUR = {"customer-centric": "#2e7d32", "balanced": "#f9a825", "pushy": "#c62828"}
 CSS = " ".join(
@@ -85,6 +86,8 @@ def column_chart(values: dict[str, float], *, line: bool = False, width: int = 4
     height, bottom, left = 200, 40, 30
     top = max(values.values(), default=0) or 1
     slot = (width - left) / max(len(keys), 1)
+    widest = max((len(str(k)) for k in keys), default=1) * 6.5 + 6  # px at 11px type
+    step = max(1, math.ceil(widest / slot))
     parts = [f'<svg class="chart" width="{width}" height="{height}" role="img">']
     points = []
     for i, key in enumerate(keys):
@@ -99,8 +102,8 @@ def column_chart(values: dict[str, float], *, line: bool = False, width: int = 4
             f'fill="#90a4ae"><title>{_e(key)}: {value:g}</title></rect>'
         )
         parts.append(f'<text x="{x + 3:.1f}" y="{y - 4:.1f}">{value:g}</text>')
-        label = _e(key)[: max(int(slot / 7), 3)]
-        parts.append(f'<text x="{x + 3:.1f}" y="{height - bottom + 14}">{label}</text>')
+        if i % step == 0:  # every label whole; fewer of them when they would collide
+            parts.append(f'<text x="{x + 3:.1f}" y="{height - bottom + 14}">{_e(key)}</text>')
     if line and len(points) > 1:
         parts.append(
             f'<polyline points="{" ".join(points)}" fill="none" stroke="#c62828" stroke-width="2"/>'
@@ -176,3 +179,58 @@ def render(messages: Sequence[tuple[str, Report]], stats: Stats, *, model: str) 
         f'<div class="charts">{figures}</div><h2>Messages</h2>{body}'
         f"<script>{SELF_CHECK}</script></body></html>"
     )
+
+
+def render_scored(stats: Stats, *, model: str, sources: Sequence[str]) -> str:
+    """The page for `pushlint score` output: the same charts, the trend per month, and
+    scores per team and author. Rows hold no text, so no message is shown."""
+    months = stats.groups.get("month", ())
+    charts = [
+        ("Score distribution", column_chart(dict(stats.histogram))),
+        ("Mean score per month", column_chart({g.key: g.mean_score for g in months}, line=True)),
+        ("Points per category", bar_chart(dict(stats.categories), colour="#8e24aa")),
+        ("Messages each rule fired on", bar_chart(dict(list(stats.rules.items())[:25]))),
+    ]
+    for name in ("team", "author"):
+        groups = stats.groups.get(name, ())[:GROUP_BARS]
+        if groups:
+            values = {g.key: g.mean_score for g in groups}
+            charts.append((f"Mean score per {name} (highest first)", bar_chart(values)))
+    figures = "".join(
+        f"<figure><figcaption>{_e(t)}</figcaption>{svg}</figure>" for t, svg in charts
+    )
+    tables = "".join(_group_table(name, groups) for name, groups in stats.groups.items() if groups)
+    worst = "".join(f"<tr><td>{_e(path)}</td><td>{score}</td></tr>" for path, score in stats.worst)
+    bands = ", ".join(f"{count:,} {band}" for band, count in stats.bands.items())
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>pushlint report</title><style>{CSS}{TABLE_CSS}</style></head><body>"
+        f"<h1>pushlint report</h1><p>{stats.messages:,} scored messages ({_e(bands)}), mean "
+        f"score {stats.mean_score:g}, from {_e(', '.join(sources))}. pushlint "
+        f"{__version__}, model {_e(model)}.</p>"
+        f'<div class="charts">{figures}</div>{tables}'
+        f"<h2>Highest scores</h2><table><tr><th>id</th><th>score</th></tr>{worst}</table>"
+        f"<script>{SELF_CHECK}</script></body></html>"
+    )
+
+
+GROUP_BARS = 25
+TABLE_CSS = (
+    "table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .7rem;"
+    "border-bottom:1px solid #eee;text-align:right}td:first-child,th:first-child{text-align:left}"
+)
+
+
+def _group_table(name: str, groups: Sequence[GroupStats]) -> str:
+    head = "".join(
+        f"<th>{_e(c)}</th>" for c in (name, "messages", "mean", "median", "p90", *BAND_COLOUR)
+    )
+    rows = "".join(
+        f"<tr><td>{_e(g.key)}</td><td>{g.messages:,}</td><td>{g.mean_score:g}</td>"
+        f"<td>{g.median}</td><td>{g.p90}</td>"
+        + "".join(f"<td>{g.bands.get(band, 0):,}</td>" for band in BAND_COLOUR)
+        + "</tr>"
+        for g in groups
+    )
+    return f"<h2>Scores per {_e(name)}</h2><table><tr>{head}</tr>{rows}</table>"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from pushlint.stats import Stats
+from pushlint.stats import GroupStats, Stats
 
 BAR = 40
+GROUP_ROWS = 25
 
 
 def _bars(title: str, counts: dict[str, float], console: Console, limit: int = 20) -> None:
@@ -33,6 +36,34 @@ def render(stats: Stats, console: Console) -> None:
     console.print("[bold]highest scores[/]")
     for path, score in stats.worst:
         console.print(f"  {score:3d}  {path}", markup=False)
+    for name, groups in stats.groups.items():
+        if groups:
+            _groups(name, groups, console)
+
+
+def _groups(name: str, groups: Sequence[GroupStats], console: Console) -> None:
+    """Scores per author, team or month: how many, mean, median, 90th percentile, and
+    the share of pushy messages as a bar."""
+    shown = groups if name == "month" else groups[:GROUP_ROWS]
+    order = "in time order" if name == "month" else "highest mean first"
+    table = Table(title=f"scores per {name} ({order})", title_justify="left", box=None)
+    for column in (name, "messages", "mean", "median", "p90", "pushy"):
+        table.add_column(column, justify="left" if column == name else "right")
+    table.add_column("")
+    for group in shown:
+        pushy = group.bands.get("pushy", 0) / group.messages
+        table.add_row(
+            Text(group.key),
+            f"{group.messages:,}",
+            f"{group.mean_score:g}",
+            str(group.median),
+            str(group.p90),
+            f"{pushy:.0%}",
+            "█" * round(pushy * BAR / 2),
+        )
+    console.print(table)
+    if len(groups) > len(shown):
+        console.print(f"  ... and {len(groups) - len(shown)} more (all of them in --format json)")
 
 
 def render_json(stats: Stats) -> str:

@@ -126,9 +126,22 @@ def _parse(
         text = f"{subject}\n\n{body}"
         return Message(path, text, None, tuple(line_map), None, (0, len(subject)), tuple(notes))
     source, note = decode_with_note(data)
+    return _parse_text(path, source, kind, options, remembered, [note] if note else [])
+
+
+def _parse_text(
+    path: str,
+    source: str,
+    kind: str,
+    options: ReadOptions,
+    remembered: Remembered | None,
+    notes: list[str],
+) -> Message:
+    from pushlint.sources.mask import merge_fields
+    from pushlint.sources.replies import mask_replies
+
     if len(source) > options.max_chars:  # before any parsing: the text is skipped anyway
         raise ValueError(_too_long(len(source), options.max_chars))
-    notes = [note] if note else []
     layout = None
     if kind == "html":
         from pushlint.sources.html import visible_text
@@ -160,6 +173,49 @@ def _parse(
             if cut is not None:
                 notes.append(f"sign-off, signature or quoted text from line {cut} on not linted")
     return Message(path, text, source, None, layout, None, tuple(notes))
+
+
+def from_field(
+    name: str, body: str, options: ReadOptions | None = None, *, subject: str | None = None
+) -> Message:
+    """A message kept in a data file's field (a CRM export's body, with its subject line),
+    read as a file in `options.input_format` (plain text by default) would be: replies
+    masked, call notes found, inline directives honoured. Raises ValueError if too long."""
+    options = options or ReadOptions()
+    kind = options.input_format if options.input_format not in (None, "eml") else "text"
+    message = _parse_text(name, body, kind, options, None, [])
+    if subject and not (message.layout is not None and message.layout.is_call):
+        message = _with_subject(message, " ".join(subject.split()))
+    message = _with_directives(message)
+    if len(message.text) > options.max_chars:
+        raise ValueError(_too_long(len(message.text), options.max_chars))
+    return message
+
+
+def _with_subject(message: Message, subject: str) -> Message:
+    """The subject line first, as in an .eml file, everything after it shifted along."""
+    prefix = f"{subject}\n\n"
+    shift = len(prefix)
+    layout = message.layout
+    if layout is not None:
+        layout = Layout(
+            tuple(
+                dataclasses.replace(
+                    t, start=t.start + shift, text_start=t.text_start + shift, end=t.end + shift
+                )
+                for t in layout.turns
+            ),
+            layout.seller,
+            layout.seller_guessed,
+            ((0, len(subject)), *((a + shift, b + shift) for a, b in layout.writer)),
+        )
+    return dataclasses.replace(
+        message,
+        text=prefix + message.text,
+        source=None if message.source is None else prefix + message.source,
+        layout=layout,
+        subject=(0, len(subject)),
+    )
 
 
 def _with_directives(message: Message) -> Message:
