@@ -334,7 +334,7 @@ def test_score_frame_scores_a_dataframe_keeping_its_index(
 
 
 def test_the_dask_dataframe_recipe_from_the_readme_runs(
-    rows: list[dict[str, Any]], local: list[dict]
+    rows: list[dict[str, Any]], local: list[dict], tmp_path: Path
 ) -> None:
     import dask.dataframe as dd
 
@@ -344,6 +344,9 @@ def test_the_dask_dataframe_recipe_from_the_readme_runs(
     result = scored.compute(scheduler="synchronous")
     assert list(result["id"]) == [r["id"] for r in local[:40]]
     assert list(result["score"]) == [r["score"] for r in local[:40]]
+    scored.to_parquet(tmp_path / "parts", write_index=False, compute_kwargs={"scheduler": "sync"})
+    assert len(list((tmp_path / "parts").glob("*.parquet"))) == 3
+    assert list(read_scored(tmp_path / "parts")) == local[:40]  # what stats and report read
 
 
 def test_settings_for_a_library_call_read_only_the_config_given(tmp_path: Path) -> None:
@@ -405,6 +408,16 @@ def test_cli_score_then_stats_and_report_by_team_and_month(tmp_path: Path) -> No
         assert by_team[team]["mean_score"] == pytest.approx(scores.mean(), abs=0.051)
         assert by_team[team]["median"] == int(scores.quantile(0.5, interpolation="lower"))
     assert [g["key"] for g in summary["groups"]["month"]] == sorted(frame["month"].unique())
+    assert "quarter-pressure" in summary["categories"]  # column names map back to categories
+
+    _cli("score", "export.jsonl", "-o", "scored.jsonl", "--jobs", "1", cwd=tmp_path)
+    same = _cli("stats", "scored.jsonl", "--format", "json", "--by", "team", "--by", "month",
+                cwd=tmp_path)  # fmt: skip
+    assert json.loads(same.stdout) == summary
+    mixed = _cli("stats", "scored.jsonl", str(EXAMPLES / "pushy"), cwd=tmp_path)
+    assert mixed.returncode == 2 and "not both" in mixed.stderr
+    by_on_messages = _cli("stats", str(EXAMPLES / "pushy"), "--by", "team", cwd=tmp_path)
+    assert by_on_messages.returncode == 2 and "pushlint score" in by_on_messages.stderr
 
     page = tmp_path / "report.html"
     done = _cli("report", "scored.parquet", "--html", str(page), cwd=tmp_path)

@@ -124,7 +124,14 @@ def test_pattern_length_bounds_every_quantifier(
 
 @pytest.mark.parametrize(
     "argv",
-    [["--help"], ["rules", "list"], ["explain", "PL301"], ["check", "--help"], ["cache", "dir"]],
+    [
+        ["--help"],
+        ["rules", "list"],
+        ["explain", "PL301"],
+        ["check", "--help"],
+        ["score", "--help"],
+        ["cache", "dir"],
+    ],
 )
 def test_commands_that_need_no_model_never_import_spacy(argv: list[str]) -> None:
     probe = (

@@ -13,13 +13,17 @@ import time
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from pushlint import __version__
 from pushlint.records import LEVELS, RunResult
+
+if TYPE_CHECKING:
+    from pushlint.score_run import Executor
+    from pushlint.stats import Stats
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -218,7 +222,8 @@ def check(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes [default: every core for 100+ files, else 1].",
+            help="Worker processes.",
+            show_default="every core for 100+ files, else 1",
         ),
     ] = None,
 ) -> None:
@@ -762,7 +767,7 @@ def _scored_inputs(paths: list[str]) -> bool:
     return kinds == {True}
 
 
-def _scored_stats(paths: list[str], *, worst: int, by: list[str]):  # type: ignore[no-untyped-def]
+def _scored_stats(paths: list[str], *, worst: int, by: list[str]) -> Stats:
     from pushlint.exports import ExportError
     from pushlint.scored import read_scored
     from pushlint.stats import Scored, corpus_stats
@@ -844,10 +849,8 @@ class BodyFormat(StrEnum):
     srt = "srt"
 
 
-def _column(name: str, default: str) -> Any:
-    return typer.Option(
-        f"--{name}-column", help=f"The column with the {name} [default: {default}]."
-    )
+def _column(name: str) -> Any:
+    return typer.Option(f"--{name}-column", help=f"The column with the {name}.")
 
 
 @app.command()
@@ -858,13 +861,13 @@ def score(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to write the rows: .parquet or .jsonl.")
     ],
-    text_column: Annotated[str, _column("text", "text")] = "text",
-    id_column: Annotated[str, _column("id", "id")] = "id",
-    subject_column: Annotated[str, _column("subject", "subject")] = "subject",
-    kind_column: Annotated[str, _column("kind", "kind")] = "kind",
-    author_column: Annotated[str, _column("author", "author")] = "author",
-    team_column: Annotated[str, _column("team", "team")] = "team",
-    date_column: Annotated[str, _column("date", "date")] = "date",
+    text_column: Annotated[str, _column("text")] = "text",
+    id_column: Annotated[str, _column("id")] = "id",
+    subject_column: Annotated[str, _column("subject")] = "subject",
+    kind_column: Annotated[str, _column("kind")] = "kind",
+    author_column: Annotated[str, _column("author")] = "author",
+    team_column: Annotated[str, _column("team")] = "team",
+    date_column: Annotated[str, _column("date")] = "date",
     include_text: Annotated[
         bool,
         typer.Option("--include-text", help="Also write each message's subject and text."),
@@ -897,7 +900,8 @@ def score(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes here, or workers of --dask local [default: every core].",
+            help="Worker processes here, or workers of --dask local.",
+            show_default="every core for exports over 200 kB, else 1",
         ),
     ] = None,
     dask: Annotated[
@@ -959,7 +963,7 @@ def score(
 SCORE_AUTO_JOBS_BYTES = 200_000  # about 100 emails: below this, one process is quicker
 
 
-def _score_executor(inputs: list[Path], jobs: int | None, dask: str | None):  # type: ignore[no-untyped-def]
+def _score_executor(inputs: list[Path], jobs: int | None, dask: str | None) -> Executor:
     from pushlint.parallel import available_cores
     from pushlint.score_run import InProcess, ProcessPool
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pushlint import __version__
-from pushlint.exports import META, Columns, Record, record_from_row
+from pushlint.exports import META, Columns, Record, as_string, record_from_row
 from pushlint.sources import from_field
 
 if TYPE_CHECKING:
@@ -278,8 +278,10 @@ def score_frame(
     job = ScoreJob(frame_settings(config, model, rules), include_text)
     wanted = [c for c in dict.fromkeys(vars(columns).values()) if c in df.columns]
     records = [
-        record_from_row(row, columns, f"row {position}")
-        for position, row in enumerate(df[wanted].to_dict("records"))
+        record_from_row(row, columns, as_string(label) or str(position))  # id: the index
+        for position, (label, row) in enumerate(
+            zip(df.index, df[wanted].to_dict("records"), strict=True)
+        )
     ]
     rows: list[Row] = []
     for start in range(0, len(records), PARTITION_SIZE):
