@@ -29,6 +29,32 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def scored_report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The page for `pushlint score` output: no messages, a trend per month."""
+    folder = tmp_path_factory.mktemp("scored")
+    scored = folder / "scored.parquet"
+    runner = CliRunner()
+    done = runner.invoke(app, ["score", str(EXAMPLES / "crm" / "export.jsonl"), "-o", str(scored)])
+    assert done.exit_code == 0, done.output
+    out = folder / "report.html"
+    done = runner.invoke(app, ["report", str(scored), "--html", str(out)])
+    assert done.exit_code == 0, done.output
+    return out
+
+
+def test_the_scored_report_is_self_contained_with_a_trend_and_no_message_text(
+    scored_report_file: Path,
+) -> None:
+    page = scored_report_file.read_text(encoding="utf-8")
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    assert "Mean score per month" in page and "<polyline" in page
+    assert "2026-01" in page and "2026-06" in page
+    assert "Scores per author" in page and "Dana Whitfield" in page
+    export = (EXAMPLES / "crm" / "export.jsonl").read_text(encoding="utf-8")
+    assert "Stacklane" in export and "Stacklane" not in page  # a word from a message
+
+
 def test_report_is_self_contained(report_file: Path) -> None:
     page = report_file.read_text(encoding="utf-8")
     assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing to fetch
@@ -61,9 +87,11 @@ def test_report_highlights_findings_with_rewrites_and_escapes_text(tmp_path: Pat
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium on this machine")
+@pytest.mark.parametrize("page", ["report_file", "scored_report_file"])
 def test_report_opens_in_headless_chromium_and_the_charts_render(
-    report_file: Path, tmp_path: Path
+    page: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
+    report_file: Path = request.getfixturevalue(page)
     args = [
         str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",

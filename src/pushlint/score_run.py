@@ -143,7 +143,8 @@ def score_exports(
     if not usable:
         raise ExportError("; ".join(f"{p.path}: {p.problem}" for p in summary.problems))
     total = sum(r.size for r in usable)
-    done_bytes = 0
+    finished_files: list[ExportReader] = []
+    reading: list[ExportReader] = []  # the file being read now, if any
     metadata = {
         "pushlint": __version__,
         "model": scorer.lane.info.name,
@@ -164,15 +165,18 @@ def score_exports(
         summary.rows += len(rows)
         summary.scored += sum(row["error"] is None for row in rows)
         if on_progress is not None:
-            on_progress(summary.rows, done_bytes + current.position, total)
+            position = sum(r.size for r in finished_files) + sum(r.position for r in reading)
+            on_progress(summary.rows, position, total)
 
     try:
-        for current in usable:
-            for partition in _partitions(current, summary):
+        for reader in usable:
+            reading[:] = [reader]
+            for partition in _partitions(reader, summary):
                 pending.append(executor.submit(job, partition))
                 while len(pending) > executor.capacity:
                     finish(pending.popleft())
-            done_bytes += current.size
+            finished_files.append(reader)
+            reading.clear()
         while pending:
             finish(pending.popleft())
         if not summary.rows and summary.problem_count:  # nothing was readable: no file
