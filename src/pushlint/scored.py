@@ -57,7 +57,8 @@ class ScoredWriter:
             prefix=f".{self.path.name}.", suffix=".tmp", dir=folder
         )
         self._temporary = Path(temporary)
-        self._buffer: list[Row] = []
+        self._buffer: list[Any] = []  # pyarrow RecordBatches of the row group being built
+        self._buffered = 0
         self._file: IO[bytes] = os.fdopen(handle, "wb")
         self._parquet: Any = None
         if self.format == "parquet":
@@ -75,17 +76,21 @@ class ScoredWriter:
             lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
             self._file.write(lines.encode("utf-8"))
             return
-        self._buffer.extend(rows)
-        if len(self._buffer) >= ROW_GROUP:
+        import pyarrow as pa
+
+        # Columnar at once: a row group of dicts would hold ten times the memory.
+        self._buffer.append(pa.RecordBatch.from_pylist(list(rows), schema=self._parquet.schema))
+        self._buffered += len(rows)
+        if self._buffered >= ROW_GROUP:
             self._flush()
 
     def _flush(self) -> None:
         import pyarrow as pa
 
         if self._buffer:
-            table = pa.Table.from_pylist(self._buffer, schema=self._parquet.schema)
-            self._parquet.write_table(table)
+            self._parquet.write_table(pa.Table.from_batches(self._buffer), ROW_GROUP * 2)
             self._buffer.clear()
+            self._buffered = 0
 
     def close(self) -> None:
         """Finish the file and move it into place."""
