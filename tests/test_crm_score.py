@@ -226,6 +226,23 @@ def test_config_selection_shapes_columns_and_scores(
     assert any(rows[i]["score"] < local[i]["score"] for i in pressured)
 
 
+def test_the_subject_is_linted_as_the_first_line_and_call_notes_as_a_call() -> None:
+    body = "Thanks for the time on Tuesday. I have attached the notes from our call."
+    call = (
+        "Rep: So I wanted to walk you through our platform today.\nCustomer: OK.\n"
+        "Rep: We are the leading provider and our platform offers everything.\n"
+        "Customer: Sure.\nRep: Let us get the contract signed this week.\n"
+    )
+    records = [
+        Record("plain", body),
+        Record("nag", body, subject="Just checking in"),
+        Record("call", call, subject="Call with Dana"),
+    ]
+    _, (plain, nag, on_call) = score_partition(_job(), records)
+    assert plain["n_PL501"] == 0 and nag["n_PL501"] == 1  # an empty follow-up, in the subject
+    assert on_call["n_PL862"] == 1  # judged as a call: no discovery questions
+
+
 def test_rows_without_text_are_kept_with_the_reason(tmp_path: Path) -> None:
     path = _jsonl(
         tmp_path / "e.jsonl",
