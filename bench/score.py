@@ -1,8 +1,9 @@
 """Benchmark for `pushlint score`: messages per second on a generated CRM export.
 
     pip install -e '.[test,bench]'
-    python bench/score.py                      # 100k messages: about 30 minutes on 2 cores
+    python bench/score.py                      # 100k messages: about an hour on 2 cores
     python bench/score.py --messages 5000      # a first look in a few minutes
+    python bench/score.py --runs dask          # only some runs: tenth,jobs1,jobs2,dask
 
 Writes a JSON Lines export of synthetic sales emails (bench/corpus.py) with CRM
 metadata, then times the real command line on it: `--jobs 1`, `--jobs 2`, and
@@ -38,29 +39,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="Write the export and outputs here.")
+    parser.add_argument(
+        "--runs", default="tenth,jobs1,jobs2,dask", help="Which runs, comma-separated."
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="pushlint-score-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     big = write_export(folder / "export.jsonl", args.messages)
     small = write_export(folder / "export-tenth.jsonl", max(args.messages // 10, 100))
-    runs = [
-        ("--jobs 1, tenth of the export", small, ["--jobs", "1"]),
-        ("--jobs 1", big, ["--jobs", "1"]),
-        ("--jobs 2", big, ["--jobs", "2"]),
-        ("--dask local --jobs 2", big, ["--dask", "local", "--jobs", "2"]),
-    ]
+    runs = {
+        "tenth": ("--jobs 1, tenth of the export", small, ["--jobs", "1"]),
+        "jobs1": ("--jobs 1", big, ["--jobs", "1"]),
+        "jobs2": ("--jobs 2", big, ["--jobs", "2"]),
+        "dask": ("--dask local --jobs 2", big, ["--dask", "local", "--jobs", "2"]),
+    }
     memory = psutil.virtual_memory().total / 2**30
     print(f"machine: {platform.platform()}, {psutil.cpu_count()} cores, {memory:.0f} GiB")
     print(f"Python {platform.python_version()}, pushlint {_version()}")
     size = big.stat().st_size / 2**20
     print(f"export: {args.messages:,} messages, {size:.0f} MiB of JSON Lines")
     print()
-    print("| run | messages | wall s | messages/s | peak RSS, main process | all processes |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for label, export, extra in runs:
-        count, seconds, main_rss, tree_rss = timed(export, folder / "scored.parquet", extra)
+    print(
+        "| run | messages | wall s | messages/s | main process CPU s "
+        "| peak RSS, main process | all processes |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name in args.runs.split(","):
+        label, export, extra = runs[name]
+        count, seconds, cpu, main_rss, tree_rss = timed(export, folder / "scored.parquet", extra)
         print(
-            f"| {label} | {count:,} | {seconds:.0f} | {count / seconds:.0f} | "
+            f"| {label} | {count:,} | {seconds:.0f} | {count / seconds:.0f} | {cpu:.0f} | "
             f"{main_rss / 2**20:.0f} MB | {tree_rss / 2**20:.0f} MB |",
             flush=True,
         )
@@ -82,15 +90,20 @@ def write_export(path: Path, count: int) -> Path:
     return path
 
 
-def timed(export: Path, output: Path, extra: list[str]) -> tuple[int, float, int, int]:
-    """Run the command, sampling the memory of it and its children until it exits."""
+def timed(export: Path, output: Path, extra: list[str]) -> tuple[int, float, float, int, int]:
+    """Run the command, sampling the memory of it and its children until it exits; with
+    the CPU time of the main process (with --dask: what reading, sending and writing
+    cost, the ceiling on how many workers one client can feed)."""
     argv = [sys.executable, "-m", "pushlint", "score", str(export), "-o", str(output), *extra]
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(process.pid)
     main_peak = tree_peak = 0
+    cpu = 0.0
     while process.poll() is None:
         try:
+            times = watched.cpu_times()
+            cpu = times.user + times.system
             main = watched.memory_info().rss
             tree = main + sum(_rss(child) for child in watched.children(recursive=True))
         except psutil.Error:
@@ -103,7 +116,7 @@ def timed(export: Path, output: Path, extra: list[str]) -> tuple[int, float, int
         raise SystemExit(f"{' '.join(argv)} failed:\n{err}")
     count = int(out.split(":", 1)[1].split("rows")[0].replace(",", "").strip())
     os.sync()
-    return count, seconds, main_peak, tree_peak
+    return count, seconds, cpu, main_peak, tree_peak
 
 
 def _version() -> str:
