@@ -243,6 +243,16 @@ def test_the_subject_is_linted_as_the_first_line_and_call_notes_as_a_call() -> N
     assert on_call["n_PL862"] == 1  # judged as a call: no discovery questions
 
 
+def test_html_bodies_are_read_as_html_with_body_format_html() -> None:
+    body = (
+        "<html><body><p>Hi Dana,</p><p>This discount <b>expires at the end of the "
+        'quarter</b>.</p><div style="display:none">We are the leading provider</div></body>'
+    )
+    _, (row,) = score_partition(_job(input_format="html"), [Record("a", body)])
+    assert row["points_quarter_pressure"] > 0  # the words across <b> are one phrase
+    assert row["n_PL101"] == 0  # hidden text is not the reader's
+
+
 def test_rows_without_text_are_kept_with_the_reason(tmp_path: Path) -> None:
     path = _jsonl(
         tmp_path / "e.jsonl",
