@@ -426,6 +426,7 @@ def test_cli_score_then_stats_and_report_by_team_and_month(tmp_path: Path) -> No
     stats = _cli("stats", "scored.parquet", "--format", "json", "--by", "team",
                  "--by", "month", cwd=tmp_path)  # fmt: skip
     assert stats.returncode == 0, stats.stderr
+    assert "1 row(s) without a score left out" in stats.stderr
     summary = json.loads(stats.stdout)
     frame = pd.read_parquet(tmp_path / "scored.parquet").dropna(subset=["score"])
     assert summary["messages"] == len(frame) == 60

@@ -772,17 +772,28 @@ def _scored_stats(paths: list[str], *, worst: int, by: list[str]) -> Stats:
     from pushlint.scored import read_scored
     from pushlint.stats import Scored, corpus_stats
 
+    unscored = 0
+
     def items() -> Iterator[Scored]:
+        nonlocal unscored
         for path in paths:
             for row in read_scored(path):
                 item = Scored.from_row(row)
-                if item is not None:
+                if item is None:
+                    unscored += 1
+                else:
                     yield item
 
     try:
-        return corpus_stats(items(), worst=worst, by=by)
+        summary = corpus_stats(items(), worst=worst, by=by)
     except ExportError as exc:
         raise _fail(str(exc)) from None
+    if unscored:
+        _stderr().print(
+            f"pushlint: note: {unscored:,} row(s) without a score left out (see their `error`)",
+            markup=False,
+        )
+    return summary
 
 
 def _scored_model(paths: list[str]) -> str:
