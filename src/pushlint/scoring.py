@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from pushlint.api import Lane
+    from pushlint.engine import Outcome
     from pushlint.project import FileSettings
+    from pushlint.records import Report
     from pushlint.sources import Message
 
 Row = dict[str, Any]
@@ -185,7 +187,7 @@ class Scorer:
                 messages[i] = from_field(record.id, record.text, read, subject=record.subject)
             except ValueError as exc:
                 errors[i] = str(exc)
-        reports = {}
+        reports: dict[int, Report] = {}
         if messages:
             outcomes = self.lane.linter.outcomes(messages.values())
             for (i, message), outcome in zip(messages.items(), outcomes, strict=True):
@@ -194,13 +196,13 @@ class Scorer:
             self._row(record, reports.get(i), errors.get(i)) for i, record in enumerate(records)
         ]
 
-    def _report(self, outcome: Any, message: Message) -> Any:
+    def _report(self, outcome: Outcome, message: Message) -> Report:
         from pushlint.policy import apply_levels, suppress
 
         report = apply_levels(self.lane.report(outcome, message), self.levels)
         return suppress(report, message.directives, self.lane.ruleset)
 
-    def _row(self, record: Record, report: Any, error: str | None) -> Row:
+    def _row(self, record: Record, report: Report | None, error: str | None) -> Row:
         row: Row = dict.fromkeys(self.schema.names)
         row["id"] = record.id
         row.update(record.meta)
