@@ -3,7 +3,7 @@
     pip install -e '.[test,bench]'
     python bench/score.py                      # 100k messages: about an hour on 2 cores
     python bench/score.py --messages 5000      # a first look in a few minutes
-    python bench/score.py --runs dask          # only some runs: tenth,jobs1,jobs2,dask
+    python bench/score.py --runs dask          # only some runs: tenth,jobs1,jobs2,dasktenth,dask
 
 Writes a JSON Lines export of synthetic sales emails (bench/corpus.py) with CRM
 metadata, then times the real command line on it: `--jobs 1`, `--jobs 2`, and
@@ -40,7 +40,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="Write the export and outputs here.")
     parser.add_argument(
-        "--runs", default="tenth,jobs1,jobs2,dask", help="Which runs, comma-separated."
+        "--runs",
+        default="tenth,jobs1,jobs2,dasktenth,dask",
+        help="Which runs, comma-separated.",
     )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="pushlint-score-bench-"))
@@ -52,6 +54,11 @@ def main() -> None:
         "jobs1": ("--jobs 1", big, ["--jobs", "1"]),
         "jobs2": ("--jobs 2", big, ["--jobs", "2"]),
         "dask": ("--dask local --jobs 2", big, ["--dask", "local", "--jobs", "2"]),
+        "dasktenth": (
+            "--dask local --jobs 2, tenth of the export",
+            small,
+            ["--dask", "local", "--jobs", "2"],
+        ),
     }
     memory = psutil.virtual_memory().total / 2**30
     print(f"machine: {platform.platform()}, {psutil.cpu_count()} cores, {memory:.0f} GiB")

@@ -27,8 +27,9 @@ CONNECT_TIMEOUT = "20s"
 
 
 class _Future:
-    def __init__(self, future: Any) -> None:
+    def __init__(self, future: Any, inputs: Any) -> None:
         self.future = future
+        self.inputs = inputs  # the scattered partition: held until its result is in
 
     def get(self) -> tuple[str, list[Row]]:
         result: tuple[str, list[Row]] = self.future.result()
@@ -65,10 +66,17 @@ class DaskCluster(Executor):
             self.description = f"the Dask cluster at {address}"
         threads = sum(self.client.nthreads().values())
         self.capacity = max(2, 2 * threads)
+        self._jobs: dict[ScoreJob, Any] = {}
 
     def submit(self, job: ScoreJob, records: list[Record]) -> _Future:
-        future = self.client.submit(score_partition, job, records, pure=False)
-        return _Future(future)
+        # The records are scattered to a worker, not put in the task: a task's arguments
+        # travel in scheduler messages, which Dask keeps the last thousand of for
+        # debugging, and that grew the client and the scheduler by ~2.5 kB a message.
+        (partition,) = self.client.scatter([records], hash=False)
+        if job not in self._jobs:  # settings and rule files: sent once to every worker
+            self._jobs[job] = self.client.scatter(job, broadcast=True, hash=False)
+        future = self.client.submit(score_partition, self._jobs[job], partition, pure=False)
+        return _Future(future, partition)
 
     def close(self) -> None:
         self.client.close()

@@ -110,7 +110,7 @@ class ExportReader:
         keys: dict[str, None] = {}  # in the order the file first names them
         seen = False
         with raw, stream:
-            for number, line in enumerate(io.BufferedReader(stream), start=1):  # type: ignore[arg-type]
+            for number, line in enumerate(stream, start=1):
                 if number % 256 == 0:
                     self.position = raw.tell()
                 if not line.strip():
@@ -147,9 +147,11 @@ class ExportReader:
     def _csv(self) -> Iterator[Record | FileError]:
         raw, stream = self._open()
         with raw, stream:
-            buffered = io.BufferedReader(stream)  # type: ignore[arg-type]
-            encoding, errors = _csv_encoding(buffered.peek(_SAMPLE)[:_SAMPLE])
-            text = io.TextIOWrapper(buffered, encoding=encoding, errors=errors, newline="")
+            sample = stream.read(_SAMPLE)
+        encoding, errors = _csv_encoding(sample)
+        raw, stream = self._open()
+        with raw, stream:
+            text = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline="")
             csv.field_size_limit(1 << 26)  # long transcripts; the message limit applies later
             rows = csv.DictReader(text)
             try:

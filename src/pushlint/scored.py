@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import io
 import json
 import os
 import tempfile
@@ -160,7 +159,7 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
         raise ExportError(f"{path}: cannot read: {exc.strerror or exc}") from None
     stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.name.endswith(".gz") else raw  # type: ignore[assignment]
     with raw, stream:
-        for number, line in enumerate(io.BufferedReader(stream), start=1):  # type: ignore[arg-type]
+        for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
             try:
