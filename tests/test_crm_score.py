@@ -29,7 +29,7 @@ from pushlint import score_run
 from pushlint.corpus import load_corpus
 from pushlint.exports import Columns, ExportError, ExportReader, Record, month_of
 from pushlint.project import Overrides, Project
-from pushlint.score_run import InProcess, ProcessPool, score_exports
+from pushlint.score_run import InProcess, ProcessPool, describe, score_exports
 from pushlint.scored import read_scored
 from pushlint.scoring import ScoreJob, frame_settings, score_partition
 from tests.conftest import EXAMPLES
@@ -239,7 +239,7 @@ def test_the_subject_is_linted_as_the_first_line_and_call_notes_as_a_call() -> N
         Record("nag", body, subject="Just checking in"),
         Record("call", call, subject="Call with Dana"),
     ]
-    _, (plain, nag, on_call) = score_partition(_job(), records)
+    plain, nag, on_call = score_partition(_job(), records).rows
     assert plain["n_PL501"] == 0 and nag["n_PL501"] == 1  # an empty follow-up, in the subject
     assert on_call["n_PL862"] == 1  # judged as a call: no discovery questions
 
@@ -249,7 +249,7 @@ def test_html_bodies_are_read_as_html_with_body_format_html() -> None:
         "<html><body><p>Hi Dana,</p><p>This discount <b>expires at the end of the "
         'quarter</b>.</p><div style="display:none">We are the leading provider</div></body>'
     )
-    _, (row,) = score_partition(_job(input_format="html"), [Record("a", body)])
+    (row,) = score_partition(_job(input_format="html"), [Record("a", body)]).rows
     assert row["points_quarter_pressure"] > 0  # the words across <b> are one phrase
     assert row["n_PL101"] == 0  # hidden text is not the reader's
 
@@ -278,6 +278,13 @@ def test_unreadable_rows_and_files_are_reported_and_the_rest_scored(
     assert [p.path for p in summary.problems] == [str(tmp_path / "gone.jsonl"), f"{broken}:2"]
 
 
+def test_the_pipeline_s_notes_reach_the_summary(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "e.jsonl", [{"id": "a", "text": "Our platform offers SSO."}])
+    summary = score_exports([path], tmp_path / "o.jsonl", _job(model="blank"))
+    notes = [line for line in describe(summary) if "lacks the tagger/parser" in line]
+    assert len(notes) == 1 and "PL101" in notes[0]  # no parser: said once, rules named
+
+
 def test_a_failed_run_leaves_no_output_and_keeps_the_old_one(
     export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -304,8 +311,8 @@ def test_a_failed_run_leaves_no_output_and_keeps_the_old_one(
 def test_a_worker_with_other_rules_is_refused(export: Path, tmp_path: Path) -> None:
     class Stranger(InProcess):
         def submit(self, job: ScoreJob, records: list[Record]) -> Any:
-            _, rows = score_partition(job, records)
-            return type("R", (), {"get": lambda self: ("other", rows)})()
+            done = score_partition(job, records)._replace(signature="other")
+            return type("R", (), {"get": lambda self: done})()
 
     with pytest.raises(ExportError, match="another pushlint, model or rule packs"):
         score_exports([export], tmp_path / "o.jsonl", _job(), executor=Stranger())
@@ -330,7 +337,7 @@ def test_extra_rule_files_travel_with_the_job(tmp_path: Path, rows: list[dict[st
     assert portable.packed_rules and portable.local_settings().rules != job.settings.rules
     there = score_partition(portable, records)
     assert there == here
-    assert here[1][-1]["n_TEAM001"] == 1
+    assert here.rows[-1]["n_TEAM001"] == 1
 
 
 TEAM_PACK = """\

@@ -20,7 +20,7 @@ from typing import Any
 
 from pushlint.exports import SCALE_HINT, ExportError, Record
 from pushlint.score_run import Executor
-from pushlint.scoring import Row, ScoreJob, score_partition
+from pushlint.scoring import Partition, ScoreJob, score_partition
 
 LOCAL = "local"
 CONNECT_TIMEOUT = "20s"
@@ -31,8 +31,8 @@ class _Future:
         self.future = future
         self.inputs = inputs  # the scattered partition: held until its result is in
 
-    def get(self) -> tuple[str, list[Row]]:
-        result: tuple[str, list[Row]] = self.future.result()
+    def get(self) -> Partition:
+        result: Partition = self.future.result()
         return result
 
 

@@ -22,7 +22,7 @@ from pushlint.records import FileError
 from pushlint.scored import ScoredWriter
 from pushlint.scoring import (
     PARTITION_SIZE,
-    Row,
+    Partition,
     ScoreJob,
     Scorer,
     score_partition,
@@ -35,7 +35,7 @@ Progress = Callable[[int, int, int], None]  # (messages done, bytes read, bytes 
 
 
 class Pending(Protocol):
-    def get(self) -> tuple[str, list[Row]]: ...
+    def get(self) -> Partition: ...
 
 
 class Executor:
@@ -66,10 +66,10 @@ class Executor:
 
 
 class _Done:
-    def __init__(self, value: tuple[str, list[Row]]) -> None:
+    def __init__(self, value: Partition) -> None:
         self.value = value
 
-    def get(self) -> tuple[str, list[Row]]:
+    def get(self) -> Partition:
         return self.value
 
 
@@ -111,6 +111,7 @@ class ScoreSummary:
     skipped: int = 0  # rows written without a score (no text, too long): see `error`
     problems: list[FileError] = field(default_factory=list)  # the first MAX_LISTED
     problem_count: int = 0  # rows or files that could not be read at all
+    notes: dict[str, None] = field(default_factory=dict)  # the pipeline's, once each
 
     def add_problem(self, problem: FileError) -> None:
         self.problem_count += 1
@@ -155,7 +156,8 @@ def score_exports(
     pending: deque[Pending] = deque()
 
     def finish(result: Pending) -> None:
-        signature, rows = result.get()
+        signature, rows, notes = result.get()
+        summary.notes.update(dict.fromkeys(notes))
         if signature != scorer.signature:
             raise ExportError(
                 "a worker scores with another pushlint, model or rule packs than this "
@@ -220,6 +222,8 @@ def _records(reader: ExportReader, summary: ScoreSummary) -> Iterator[Record]:
 def describe(summary: ScoreSummary) -> Iterator[str]:
     """The closing lines a person reads: what was written, what was skipped and why."""
     yield f"{summary.rows:,} rows ({summary.scored:,} scored, {summary.skipped:,} without a score)"
+    for note in summary.notes:
+        yield f"note: {note}"
     for problem in summary.problems:
         yield f"{problem.path}: {problem.problem}"
     hidden = summary.problem_count - len(summary.problems)

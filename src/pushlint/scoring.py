@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pushlint import __version__
 from pushlint.exports import META, Columns, Record, as_string, record_from_row
@@ -242,12 +242,21 @@ def scorer_for(job: ScoreJob) -> Scorer:
     return scorer
 
 
-def score_partition(job: ScoreJob, records: list[Record]) -> tuple[str, list[Row]]:
-    """A worker's task (a pool process or a Dask worker): the rows, and the signature of
-    what scored them, so the caller can tell a worker with other rules or another model."""
+class Partition(NamedTuple):
+    """What a worker sends back for one partition."""
+
+    signature: str  # what scored it, so the caller can tell a worker with other versions
+    rows: list[Row]
+    notes: tuple[str, ...]  # the pipeline's own, e.g. rules a model without a parser skips
+
+
+def score_partition(job: ScoreJob, records: list[Record]) -> Partition:
+    """A worker's task, in a pool process or on a Dask worker."""
     with _lock:
         scorer = scorer_for(job)
-        return scorer.signature, scorer.rows(records)
+        rows = scorer.rows(records)
+        notes = scorer.lane.notes if any(row["error"] is None for row in rows) else ()
+        return Partition(scorer.signature, rows, notes)
 
 
 def score_frame(
@@ -287,7 +296,7 @@ def score_frame(
     ]
     rows: list[Row] = []
     for start in range(0, len(records), PARTITION_SIZE):
-        rows.extend(score_partition(job, records[start : start + PARTITION_SIZE])[1])
+        rows.extend(score_partition(job, records[start : start + PARTITION_SIZE]).rows)
     scorer = scorer_for(job)
     return scorer.schema.frame(rows, index=df.index)
 
