@@ -368,6 +368,22 @@ def test_score_frame_scores_a_dataframe_keeping_its_index(
     assert str(scored["score"].dtype) == "Int64"
 
 
+def test_score_frame_treats_pandas_gaps_as_empty_cells() -> None:
+    frame = pd.DataFrame(
+        {
+            "text": pd.array(["How is the rollout going for your team?", pd.NA], dtype="string"),
+            "date": pd.to_datetime(["2026-03-04", None]),  # the gap is NaT
+            "author": ["dana", None],
+        }
+    )
+    scored = pushlint.score_frame(frame)
+    first, second = scored.to_dict("records")
+    assert (first["month"], first["date"]) == ("2026-03", "2026-03-04T00:00:00")
+    assert pd.isna(first["error"]) and first["score"] >= 0
+    assert second["error"] == "no text"  # not the string "<NA>" linted as a message
+    assert pd.isna(second["date"]) and pd.isna(second["month"]) and pd.isna(second["author"])
+
+
 def test_the_dask_dataframe_recipe_from_the_readme_runs(
     rows: list[dict[str, Any]], local: list[dict], tmp_path: Path
 ) -> None:

@@ -15,7 +15,6 @@ import datetime as dt
 import gzip
 import io
 import json
-import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -205,9 +204,21 @@ def record_from_row(row: Mapping[str, Any], columns: Columns, fallback_id: str) 
     )
 
 
+def missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA: what a DataFrame holds where a cell is empty."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT are not equal to themselves
+    except TypeError:  # pd.NA: its comparisons are NA, which has no truth value
+        return True
+    except ValueError:  # an array in a cell: there, not missing
+        return False
+
+
 def as_string(value: object) -> str | None:
     """A metadata value as text: the same whichever format the export came in."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return None
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -222,7 +233,7 @@ def as_string(value: object) -> str | None:
 
 
 def _text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return None
     return value if isinstance(value, str) else str(value)
 
@@ -230,13 +241,11 @@ def _text(value: object) -> str | None:
 def month_of(value: object) -> str | None:
     """ "YYYY-MM" of an ISO 8601 date or a Unix time (seconds or milliseconds), read the
     same way from every format; None for anything else (day/month order is a guess)."""
-    if value is None:
+    if missing(value):
         return None
     if hasattr(value, "year") and hasattr(value, "month"):
         return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if isinstance(value, float) and math.isnan(value):
-            return None
         seconds = value / 1000 if value > 1e11 else value
         try:
             moment = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
