@@ -253,14 +253,13 @@ class Lane:
     @cached_property
     def generation(self) -> str:
         from pushlint.cache import Generation, rules_fingerprint
-        from pushlint.rules.loader import rule_files, shipped_packs_dir
+        from pushlint.rules.loader import run_rule_files
 
         _, rules, shipped = self.key
-        files = rule_files([shipped_packs_dir()] if shipped else []) + rule_files(
-            [Path(r) for r in rules]
-        )
         info = self.info
-        return Generation(info.name, info.version, rules_fingerprint(files)).digest
+        return Generation(
+            info.name, info.version, rules_fingerprint(run_rule_files(rules, shipped))
+        ).digest
 
     @property
     def linter(self) -> Linter:

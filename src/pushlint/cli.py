@@ -738,19 +738,20 @@ def stats(
             raise _fail(str(exc)) from None
         summary = corpus_stats(result.reports, worst=worst)
         errors = bool(result.errors)
-    if compare:
-        try:
-            other_run = lint_paths(
-                paths, model=model, rules=[*(rules or ()), *compare], options=options
-            )
-        except (RuleFileError, ModelError) as exc:
-            raise _fail(str(exc)) from None
-        other = corpus_stats(other_run.reports, worst=worst)
-        if output_format is OutputFormat.json:
-            print(stats_format.render_comparison_json(summary, other))
-        else:
-            stats_format.render_comparison(summary, other, _stdout())
-    elif output_format is OutputFormat.json:
+        if compare:
+            try:
+                other_run = lint_paths(
+                    paths, model=model, rules=[*(rules or ()), *compare], options=options
+                )
+            except (RuleFileError, ModelError) as exc:
+                raise _fail(str(exc)) from None
+            other = corpus_stats(other_run.reports, worst=worst)
+            if output_format is OutputFormat.json:
+                print(stats_format.render_comparison_json(summary, other))
+            else:
+                stats_format.render_comparison(summary, other, _stdout())
+            raise typer.Exit(EXIT_ERROR if errors else EXIT_CLEAN)
+    if output_format is OutputFormat.json:
         print(stats_format.render_json(summary))
     else:
         stats_format.render(summary, _stdout())

@@ -24,7 +24,6 @@ from pushlint.scoring import (
     PARTITION_SIZE,
     Partition,
     ScoreJob,
-    Scorer,
     score_partition,
     scorer_for,
 )
@@ -135,7 +134,7 @@ def score_exports(
     columns = columns or Columns()
     executor = executor or InProcess()
     readers = [_reader(p, columns) for p in paths]
-    scorer = Scorer(job)  # the rule set and schema; the model loads only if used here
+    scorer = scorer_for(job)  # the rule set and schema; the model loads only if used here
     summary = ScoreSummary()
     for reader in readers:
         if isinstance(reader, FileError):

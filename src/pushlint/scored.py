@@ -158,6 +158,7 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
     except OSError as exc:
         raise ExportError(f"{path}: cannot read: {exc.strerror or exc}") from None
     stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.name.endswith(".gz") else raw  # type: ignore[assignment]
+    checked = False
     with raw, stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
@@ -166,8 +167,9 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
                 row = json.loads(line)
             except ValueError as exc:
                 raise ExportError(f"{path}:{number}: not valid JSON: {exc}") from None
-            if number == 1:
+            if not checked:
                 _require_scored(path, row if isinstance(row, dict) else {})
+                checked = True
             yield row
 
 

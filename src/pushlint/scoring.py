@@ -161,14 +161,11 @@ class Scorer:
     def signature(self) -> str:
         """pushlint, the model and the bytes of every rule file: two machines whose
         signatures agree give the same rows."""
-        from pushlint.rules.loader import rule_files, shipped_packs_dir
+        from pushlint.rules.loader import run_rule_files
 
         _, rules, shipped = self.settings.linter_key
-        files = rule_files([shipped_packs_dir()] if shipped else []) + rule_files(
-            [Path(r) for r in rules]
-        )
         digest = hashlib.sha256(f"{__version__}\0{self.lane.info}\0".encode())
-        for path in files:
+        for path in run_rule_files(rules, shipped):
             digest.update(path.read_bytes() + b"\0")
         return digest.hexdigest()
 
@@ -277,7 +274,7 @@ def score_frame(
     """Score every row of a pandas DataFrame: one row out per row in, same index, the
     columns of `pushlint score`. Columns that are absent are left empty (the text
     column must exist). Works as `dask.dataframe.map_partitions(score_frame, ...)`.
-    Raises ConfigError, RuleFileError, ModelError."""
+    Raises ExportError (no text column), ConfigError, RuleFileError, ModelError."""
     from pushlint.exports import ExportError
 
     columns = Columns(

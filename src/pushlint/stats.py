@@ -3,12 +3,13 @@ scores spread, which rules and categories fire, the messages that score worst, a
 scores per author, team and month.
 
 Built in one pass over reports (from linting) or scored rows (from `pushlint score`),
-keeping counts only, so a million-row export is summarised in flat memory.
+keeping counts and the top few only, so a million-row export is summarised in flat
+memory.
 """
 
 from __future__ import annotations
 
-import heapq
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -120,7 +121,7 @@ def corpus_stats(
     rules: Counter[str] = Counter()
     categories: Counter[str] = Counter()
     groups: dict[str, defaultdict[str, _Group]] = {name: defaultdict(_Group) for name in by}
-    top: list[tuple[int, str]] = []  # a heap of (score, -path order) for the worst
+    top: list[tuple[int, str]] = []  # (-score, path) of the highest scores, in order
     count = total = 0
     for raw in items:
         item = Scored.from_report(raw) if isinstance(raw, Report) else raw
@@ -136,12 +137,9 @@ def corpus_stats(
             key = item.groups.get(name)
             if key is not None:
                 groups[name][str(key)].add(item)
-        entry = (item.score, _Reversed(item.path))
-        if len(top) < worst:
-            heapq.heappush(top, entry)  # type: ignore[arg-type]
-        elif worst and entry > top[0]:  # type: ignore[operator]
-            heapq.heapreplace(top, entry)  # type: ignore[arg-type]
-    ranked = sorted(top, reverse=True)
+        if worst and (len(top) < worst or (-item.score, item.path) < top[-1]):
+            bisect.insort(top, (-item.score, item.path))
+            del top[worst:]
     return Stats(
         messages=count,
         mean_score=round(total / count, 1) if count else 0.0,
@@ -149,7 +147,7 @@ def corpus_stats(
         bands={band: bands[band] for band in BAND_NAMES},
         rules=dict(rules.most_common()),
         categories={k: round(v, 1) for k, v in categories.most_common()},
-        worst=tuple((str(path), score) for score, path in ranked),
+        worst=tuple((path, -negated) for negated, path in top),
         groups={name: _ordered(name, found) for name, found in groups.items()},
     )
 
@@ -160,15 +158,3 @@ def _ordered(name: str, found: Mapping[str, _Group]) -> tuple[GroupStats, ...]:
     if name == "month":
         return tuple(sorted(results, key=lambda g: g.key))
     return tuple(sorted(results, key=lambda g: (-g.mean_score, -g.messages, g.key)))
-
-
-class _Reversed(str):
-    """A path that sorts backwards, so equal scores rank in path order (a, b, c)."""
-
-    __slots__ = ()
-
-    def __lt__(self, other: str) -> bool:
-        return str.__gt__(self, other)
-
-    def __gt__(self, other: str) -> bool:
-        return str.__lt__(self, other)

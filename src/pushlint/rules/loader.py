@@ -200,13 +200,17 @@ _Fingerprint = tuple[tuple[str, int, int], ...]
 _CACHE: dict[tuple[_Fingerprint, _Fingerprint], RuleSet] = {}
 
 
+def run_rule_files(paths: Sequence[str | Path], shipped: bool) -> list[Path]:
+    """Every rule file a run with these extra paths loads, in load order."""
+    return rule_files([shipped_packs_dir()] if shipped else []) + rule_files(
+        [Path(p) for p in paths]
+    )
+
+
 def rule_files_fingerprint(paths: Sequence[str], shipped: bool) -> object:
     """Path, size and mtime of every rule file a run would load: changes when one is edited."""
     try:
-        files = rule_files([shipped_packs_dir()] if shipped else []) + rule_files(
-            [Path(p) for p in paths]
-        )
-        return _fingerprint(files)
+        return _fingerprint(run_rule_files(paths, shipped))
     except (RuleFileError, OSError):
         return None  # loading will report the problem
 
