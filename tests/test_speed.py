@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import numpy
 import pytest
 import spacy
+import thinc.api
 
 from pushlint.api import Linter
 from pushlint.attributes import speed_up_attribute_rulers
@@ -21,7 +22,7 @@ from pushlint.checks.dependency import DependencyCheck
 from pushlint.checks.pattern import PatternCheck
 from pushlint.checks.prefilter import DocWords, max_length
 from pushlint.corpus import load_corpus
-from pushlint.nlp import default_model
+from pushlint.nlp import default_model, numpy_blas, one_blas_thread
 from tests.conftest import EXAMPLES, ROOT
 
 TRICKY = [
@@ -60,6 +61,36 @@ def test_fast_attribute_ruler_sets_exactly_what_spacy_sets(texts: list[str]) -> 
         assert [str(t.morph) for t in a] == [str(t.morph) for t in b]
         compared += len(a)
     assert compared > 10_000
+
+
+def test_numpy_blas_annotates_exactly_what_spacys_default_blis_does(texts: list[str]) -> None:
+    """pushlint's models multiply with numpy's BLAS (fast where blis falls back to its
+    generic kernels); the tags, parses and lemmas must not change."""
+    plain = spacy.load(default_model(), exclude=["ner"])
+    with numpy_blas():
+        fast = spacy.load(default_model(), exclude=["ner"])
+    tok2vec_ops = {layer.ops.use_blis for layer in fast.get_pipe("tok2vec").model.walk()}
+    assert tok2vec_ops == {False}
+    assert {layer.ops.use_blis for layer in plain.get_pipe("tok2vec").model.walk()} == {True}
+    assert thinc.api.get_current_ops().use_blis  # the switch does not outlive the load
+    columns = ["TAG", "POS", "LEMMA", "DEP", "HEAD", "SENT_START"]
+    compared = 0
+    with one_blas_thread():
+        for a, b in zip(plain.pipe(texts), fast.pipe(texts), strict=True):
+            assert numpy.array_equal(a.to_array(columns), b.to_array(columns)), a.text[:80]
+            compared += len(a)
+    assert compared > 10_000
+
+
+def test_one_blas_thread_is_restored_after_the_run() -> None:
+    from threadpoolctl import threadpool_info
+
+    before = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    with one_blas_thread():
+        inside = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    after = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert inside and set(inside) == {1}
+    assert after == before
 
 
 def _docs(linter: Linter, texts: list[str]) -> Iterator[spacy.tokens.Doc]:

@@ -68,7 +68,10 @@ class Linter:
             raise ValueError(
                 f"{path}: {len(text):,} characters is over the {MAX_CHARS:,}-character limit"
             )
-        report = self.nlp(text)._.pushlint
+        from pushlint.nlp import one_blas_thread
+
+        with one_blas_thread():
+            report = self.nlp(text)._.pushlint
         return dataclasses.replace(report, path=path, notes=(*self.notes, *report.notes))
 
     def lint_messages(self, messages: Iterable[Message]) -> Iterator[Report]:
@@ -85,9 +88,11 @@ class Linter:
     def _docs(
         self, messages: Iterable[Message], without: Sequence[str] = ()
     ) -> Iterator[tuple[Message, Doc]]:
+        from pushlint.nlp import one_blas_thread
+
         iterator = iter(messages)
         while chunk := list(islice(iterator, ZONE_SIZE)):
-            with self.nlp.memory_zone():
+            with self.nlp.memory_zone(), one_blas_thread():
                 docs = self.nlp.pipe(
                     (self._doc(m) for m in chunk), batch_size=BATCH_SIZE, disable=without
                 )

@@ -4,6 +4,8 @@ It reads the pipeline's config before loading so that components no active rule 
 are never loaded (no rule uses entities, so `ner` stays out; a phrase-only rule set does
 not pay for the parser). The parse is the cost: en_core_web_sm runs about 6k tokens/s
 with every component and about 16k with only tok2vec, tagger and parser.
+
+It also chooses how the models multiply matrices (`numpy_blas`, `one_blas_thread`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import importlib.metadata
 import importlib.util
 import json
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # importing spaCy takes a second: only loading a pipeline pays for it
     from spacy.language import Language
+    from threadpoolctl import ThreadpoolController
 
 BLANK = "blank"
 # An installed upstream en_core_web_sm wins; the PyPI repackaging is the dependency.
@@ -92,7 +96,8 @@ def load_pipeline(model: str | None, needs: Iterable[str]) -> tuple[Language, Pi
     keep = _components_to_keep(factories, listeners, wanted)
     exclude = [c for c in factories if c not in keep]
     try:
-        nlp = spacy.load(model_dir, exclude=exclude)
+        with numpy_blas():
+            nlp = spacy.load(model_dir, exclude=exclude)
     except Exception as exc:  # spaCy raises OSError, ValueError, KeyError...
         raise ModelError(f"cannot load spaCy pipeline {name!r}: {exc}") from None
     for component in nlp.disabled:
@@ -104,6 +109,35 @@ def load_pipeline(model: str | None, needs: Iterable[str]) -> tuple[Language, Pi
     speed_up_attribute_rulers(nlp)
     version = str(nlp.meta.get("version", "?"))
     return nlp, PipelineInfo(name if not Path(name).exists() else str(name), version)
+
+
+def numpy_blas() -> AbstractContextManager[Any]:
+    """Models built inside multiply with numpy's BLAS instead of thinc's default, blis.
+
+    cython-blis picks its generic SSE kernels on CPUs it does not recognise (AMD Zen 3
+    and later, which most cloud CI runners are; explosion/cython-blis#53), where the
+    tok2vec's matrix products run 2-3x slower than in numpy's OpenBLAS or Accelerate,
+    which detect the CPU. The annotations are the same (tests/test_speed.py compares
+    both on a corpus). Only pushlint's pipeline is affected: thinc's current ops are
+    restored on exit, so a spaCy pipeline the caller loads later keeps its defaults."""
+    from thinc.api import use_ops
+
+    return use_ops("numpy", use_blis=False)
+
+
+def one_blas_thread() -> AbstractContextManager[Any]:
+    """Run the pipeline with a single BLAS thread: parallelism comes from `--jobs` worker
+    processes, and a thread pool per worker would oversubscribe the cores (blis, the
+    default, is single-threaded too). The previous limit is restored on exit."""
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> ThreadpoolController:
+    # after numpy is loaded (spaCy loads it); finding the BLAS libraries takes ~1 ms
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _add_paragraph_marker(nlp: Language) -> None:
