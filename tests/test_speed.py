@@ -17,7 +17,7 @@ import spacy
 import thinc.api
 
 from pushlint.api import Linter
-from pushlint.attributes import speed_up_attribute_rulers
+from pushlint.attributes import speed_up_attribute_rulers, speed_up_lemmatizers
 from pushlint.checks.dependency import DependencyCheck
 from pushlint.checks.pattern import PatternCheck
 from pushlint.checks.prefilter import DocWords, max_length
@@ -49,10 +49,12 @@ def texts() -> list[str]:
     return _texts()
 
 
-def test_fast_attribute_ruler_sets_exactly_what_spacy_sets(texts: list[str]) -> None:
+def test_fast_attribute_ruler_and_lemmatizer_set_exactly_what_spacy_sets(texts: list[str]) -> None:
     plain = spacy.load(default_model(), exclude=["ner"])
     fast = spacy.load(default_model(), exclude=["ner"])
     speed_up_attribute_rulers(fast)
+    speed_up_lemmatizers(fast)
+    assert type(fast.get_pipe("lemmatizer")) is not type(plain.get_pipe("lemmatizer"))
     assert fast.get_pipe("attribute_ruler").match is not plain.get_pipe("attribute_ruler").match
     columns = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD"]
     compared = 0

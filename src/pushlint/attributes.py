@@ -11,10 +11,15 @@ others (two-token patterns, the "expl" rule) keep a Matcher each, run only on do
 hold their literal words. Matches keep spaCy's order (later rules win) and are written
 with one `Doc.from_array`, so tokens end with exactly the values spaCy's own code gives
 them; `tests/test_speed.py` compares both on a corpus.
+
+The rule lemmatizer gets the same treatment (`speed_up_lemmatizers`): a lemma depends
+only on the token's text, POS and morphology, so it is worked out once per distinct
+combination and written with one `from_array`, instead of a Python call per token.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 from collections.abc import Callable
@@ -49,6 +54,56 @@ def speed_up_attribute_rulers(nlp: Language) -> None:
         fast = _FastMatch(component)
         component.match = fast  # type: ignore[method-assign]
         component.set_annotations = types.MethodType(_set_annotations, component)  # type: ignore[method-assign]
+
+
+LEMMA_CACHE_SIZE = 200_000  # distinct (word, POS, morphology) lemmas kept; then start over
+
+
+def speed_up_lemmatizers(nlp: Language) -> None:
+    """Swap the cached writer into every rule-mode lemmatizer (spaCy's own cache skips
+    base forms and still walks every token in Python)."""
+    from spacy.pipeline import Lemmatizer
+
+    for _, component in nlp.pipeline:
+        if isinstance(component, Lemmatizer) and component.mode == "rule":
+            # spaCy calls a component through its class, so the class is swapped, not a method
+            component.__class__ = _cached_lemmatizer(type(component))
+            component._pushlint_lemmas = {}  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _cached_lemmatizer(base: type) -> type:
+    return type(f"Cached{base.__name__}", (base,), {"__call__": _lemmatize})
+
+
+def _lemmatize(self: Any, doc: Doc) -> Doc:
+    """`Lemmatizer.__call__` for rule mode: the same lemmas, one lookup per distinct
+    (ORTH, POS, MORPH), one `from_array` per doc."""
+    from spacy.attrs import LEMMA, MORPH, ORTH, POS
+
+    if not self._validated:
+        from spacy.errors import Errors
+
+        self._validate_tables(Errors.E1004)
+    if not len(doc):
+        return doc
+    rows = doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()
+    known: dict[tuple[int, int, int], str] = self._pushlint_lemmas
+    if len(known) > LEMMA_CACHE_SIZE:
+        known.clear()
+    strings = doc.vocab.strings
+    lemmas = numpy.empty(len(rows), dtype=numpy.uint64)
+    for i, (orth, pos, morph, lemma) in enumerate(rows):
+        if lemma and not self.overwrite:
+            lemmas[i] = lemma
+            continue
+        key = (orth, pos, morph)
+        text = known.get(key)
+        if text is None:
+            text = known[key] = self.lemmatize(doc[i])[0]
+        lemmas[i] = strings.add(text)  # the string store of a memory zone forgets it
+    doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+    return doc
 
 
 class _FastMatch:

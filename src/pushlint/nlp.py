@@ -82,7 +82,7 @@ def load_pipeline(model: str | None, needs: Iterable[str]) -> tuple[Language, Pi
     the components that `needs` call for, plus sentence boundaries."""
     import spacy
 
-    from pushlint.attributes import speed_up_attribute_rulers
+    from pushlint.attributes import speed_up_attribute_rulers, speed_up_lemmatizers
 
     wanted = set(needs) | {"sents"}
     if model == BLANK:
@@ -107,6 +107,7 @@ def load_pipeline(model: str | None, needs: Iterable[str]) -> tuple[Language, Pi
         nlp.add_pipe("sentencizer")
     _add_paragraph_marker(nlp)
     speed_up_attribute_rulers(nlp)
+    speed_up_lemmatizers(nlp)
     version = str(nlp.meta.get("version", "?"))
     return nlp, PipelineInfo(name if not Path(name).exists() else str(name), version)
 
