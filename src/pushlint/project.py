@@ -69,6 +69,8 @@ class Project:
     _checked: set[tuple[int, int]] = field(default_factory=set)
     _found: dict[Path, Path | None] = field(default_factory=dict)
     _locations: dict[str, Path] = field(default_factory=dict)
+    _folders: dict[str, Path] = field(default_factory=dict)
+    _settings: dict[tuple[int, tuple[int, ...]], FileSettings] = field(default_factory=dict)
 
     @cached_property
     def _explicit(self) -> Config | None:
@@ -96,22 +98,47 @@ class Project:
             if len(self._locations) >= 256:  # files come in order: recent ones are enough
                 self._locations.clear()
             name = (self.overrides.stdin_filename or "stdin") if path == STDIN else path
-            location = self._locations[path] = Path(name).resolve()
+            location = self._locations[path] = self._resolve(name)
         return location
 
+    def _resolve(self, name: str) -> Path:
+        """`Path(name).resolve()`, with each folder resolved once per run: the files of a
+        folder share it, and only a symlinked file itself needs a resolve of its own."""
+        folder, base = os.path.split(name)
+        if not base or base in (".", "..") or os.path.islink(name):
+            return Path(name).resolve()
+        resolved = self._folders.get(folder)
+        if resolved is None:
+            if len(self._folders) >= 256:
+                self._folders.clear()
+            resolved = self._folders[folder] = Path(folder or ".").resolve()
+        return resolved / base
+
     def settings(self, path: str) -> FileSettings:
+        """Built once per config and set of matching per-path blocks, not once per file."""
         config = self.config_for(path)
+        location = self._location(path) if config.per_path else None
+        matching = tuple(
+            i
+            for i, override in enumerate(config.per_path)
+            if location is not None and _matches_any(override.files, location)
+        )
+        key = (id(config), matching)
+        found = self._settings.get(key)
+        if found is None:
+            found = self._settings[key] = self._build_settings(config, matching)
+        return found
+
+    def _build_settings(self, config: Config, matching: tuple[int, ...]) -> FileSettings:
         o = self.overrides
-        location = self._location(path)
         select = tuple(a.value for a in config.select) if config.select is not None else ("ALL",)
         extra_select: list[str] = []
         extra_ignore: list[str] = []
         levels = [(a.value, level) for a, level in config.levels]
-        for override in config.per_path:
-            if _matches_any(override.files, location):
-                extra_select += [a.value for a in override.select]
-                extra_ignore += [a.value for a in override.ignore]
-                levels += [(a.value, level) for a, level in override.levels]
+        for override in (config.per_path[i] for i in matching):
+            extra_select += [a.value for a in override.select]
+            extra_ignore += [a.value for a in override.ignore]
+            levels += [(a.value, level) for a, level in override.levels]
         selection = Selection(
             select=o.select if o.select is not None else select,
             ignore=(*(a.value for a in config.ignore), *o.ignore),

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pushlint.checks.base import Hit, Trace
-from pushlint.checks.prefilter import DocWords
 from pushlint.rules.loader import LoadedRule
 from pushlint.turns import layout_of, text_of, words_in
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rule schema imports METRICS: a cached run never loads numpy
     from spacy.language import Language
     from spacy.tokens import Doc, Token
+
+    from pushlint.checks.prefilter import DocWords
 
 
 @dataclass(frozen=True)
