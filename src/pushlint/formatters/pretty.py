@@ -24,6 +24,9 @@ def render(result: RunResult, console: Console) -> None:
 
 
 def _report(report: Report, console: Console) -> None:
+    """One `console.print` per report: Rich's per-call cost (terminal and size checks)
+    was most of the time of a run over thousands of cached files."""
+    lines: list[Text] = []
     header = Text.assemble(
         (report.path, "bold underline"),
         "  score ",
@@ -34,12 +37,12 @@ def _report(report: Report, console: Console) -> None:
     parts = [f"{cat} {pts:+g}" for cat, pts in sorted(report.categories.items()) if pts]
     if parts:
         header.append("  (" + ", ".join(parts) + ")", style="dim")
-    console.print(header)
+    lines.append(header)
     for note in report.notes:
-        console.print(Text(f"  note: {note}", style="dim"))
+        lines.append(Text(f"  note: {note}", style="dim"))
     if report.call:
         call = report.call
-        console.print(
+        lines.append(
             Text(
                 f"  call: rep talk share {call.get('rep_talk_share', 0):.0%}, "
                 f"{call.get('rep_questions', 0):g} questions from the rep, longest rep "
@@ -47,10 +50,11 @@ def _report(report: Report, console: Console) -> None:
                 style="cyan",
             )
         )
+    coloured = console.color_system is not None
     for finding in report.findings:
-        _finding(finding, console)
+        lines += _finding(finding, coloured)
     for signal in report.signals:
-        console.print(
+        lines.append(
             Text.assemble(
                 "  ",
                 ("+ ", "green"),
@@ -62,12 +66,13 @@ def _report(report: Report, console: Console) -> None:
             )
         )
     if not report.findings:
-        console.print(Text("  no findings", style="green"))
-    console.print()
+        lines.append(Text("  no findings", style="green"))
+    lines.append(Text())
+    console.print(Text("\n").join(lines))
 
 
-def _finding(finding: Finding, console: Console) -> None:
-    console.print(
+def _finding(finding: Finding, coloured: bool) -> list[Text]:
+    lines = [
         Text.assemble(
             "  ",
             (f"{finding.line}:{finding.column}", "bold"),
@@ -79,25 +84,25 @@ def _finding(finding: Finding, console: Console) -> None:
             finding.message,
             (f"  (+{finding.points:g})" if finding.points else "", "dim"),
         )
-    )
+    ]
     if not finding.sentence:  # e.g. an unused suppression: nothing to quote
-        return
+        return lines
     context, start, end = _context(finding)
-    coloured = console.color_system is not None
     line = Text("    | ", style="dim")
     line.append(context[:start])
     line.append(context[start:end], style="bold red underline" if coloured else "")
     line.append(context[end:])
-    console.print(line)
+    lines.append(line)
     if not coloured:
-        console.print("    | " + " " * start + "^" * max(1, end - start))
+        lines.append(Text("    | " + " " * start + "^" * max(1, end - start)))
     for suggestion in finding.suggestions:
         line = Text.assemble("    ", ("-> ", "green"), suggestion.text)
         if suggestion.replacement is not None:
             line.append(f' "{suggestion.replacement}"', style="green")
             if suggestion.safe:
                 line.append("  (safe: pushlint check --fix applies it)", style="dim")
-        console.print(line)
+        lines.append(line)
+    return lines
 
 
 def _context(finding: Finding) -> tuple[str, int, int]:
