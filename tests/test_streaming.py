@@ -3,18 +3,21 @@ goes, with exactly the output of the all-at-once version."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
 import threading
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from pushlint import spool
-from pushlint.api import lint_paths
+from pushlint.api import get_linter, lint_paths
 from pushlint.fix import write_atomic
-from pushlint.formatters import concise, github
+from pushlint.formatters import concise, github, junit, pretty, sarif, streamed
 from pushlint.formatters import json as json_format
 from pushlint.records import FileError, RunResult
 from pushlint.spool import ReportSpool
@@ -59,6 +62,54 @@ def test_streamed_json_is_the_document_json_dumps_gives(result: RunResult) -> No
         indent=2,
         ensure_ascii=False,
     )
+
+
+def test_streamed_sarif_is_the_document_json_dumps_gives(result: RunResult) -> None:
+    rules = get_linter().component.active
+    pieces = list(sarif.chunks(result, rules))
+    text = "".join(pieces)
+    document = json.loads(text)
+    assert text == json.dumps(document, indent=2, ensure_ascii=False)
+    findings = sum(len(r.findings) for r in result.reports)
+    assert len(document["runs"][0]["results"]) == findings >= 3
+    assert len(pieces) >= findings  # written a result at a time, not built whole
+    assert len(document["runs"][0]["tool"]["driver"]["rules"]) == len(rules)
+    empty = "".join(sarif.chunks(RunResult("m", (), (), (), "1"), rules))
+    assert json.loads(empty)["runs"][0]["results"] == []
+    assert empty == json.dumps(json.loads(empty), indent=2, ensure_ascii=False)
+
+
+def test_streamed_junit_is_the_tree_elementtree_writes(result: RunResult) -> None:
+    def rewritten(text: str) -> str:
+        """The document parsed and written whole by ElementTree, indented the same way."""
+        root = ET.fromstring(text.removeprefix(junit.DECLARATION))
+        ET.indent(root)
+        return junit.DECLARATION + ET.tostring(root, encoding="unicode")
+
+    pieces = list(junit.chunks(result))
+    text = "".join(pieces)
+    assert text == rewritten(text)
+    cases = ET.fromstring(text.removeprefix(junit.DECLARATION)).iter("testcase")
+    assert [c.get("name") for c in cases][-1] == "gone.txt"
+    assert len(pieces) >= len(result.reports) + 1
+    empty = junit.render(RunResult("m", (), (), (), "1"))
+    assert empty == rewritten(empty)
+    assert 'tests="0"' in empty
+
+
+def test_pretty_output_file_is_what_the_recorded_console_gave(result: RunResult) -> None:
+    recorded = Console(record=True, file=io.StringIO(), width=120, color_system=None)
+    pretty.render(result, recorded)
+    plain = Console(file=io.StringIO(), width=120, color_system=None)
+    pieces = list(pretty.chunks(result, plain))
+    assert len(pieces) == len(result.reports) + 1
+    assert "".join(pieces) == recorded.export_text().rstrip("\n")
+
+
+def test_streamed_xml_needs_an_item() -> None:
+    root = ET.Element("root")
+    with pytest.raises(ValueError, match="at least one item"):
+        list(streamed.xml_chunks(root, root, iter(())))
 
 
 def test_streamed_line_formats_join_to_one_line_per_finding(result: RunResult) -> None:

@@ -7,6 +7,7 @@ configuration or input errors. spaCy is imported only by commands that lint.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 import time
@@ -301,9 +302,11 @@ def _emit(run, output_format: CheckFormat, output: Path | None, statistics: bool
     elif output_format is CheckFormat.pretty:
         from pushlint.formatters import pretty
 
-        console = _file_console() if output else _stdout()
-        pretty.render(result, console)
-        text = console.export_text() if output else None
+        if output is None:
+            pretty.render(result, _stdout())
+            return
+        _write_chunks(pretty.chunks(result, _plain_console()), output)
+        return
     else:
         sarif = output_format is CheckFormat.sarif
         chunks = runner.render_chunks(result, output_format.value, run.rules if sarif else ())
@@ -336,7 +339,12 @@ def _write_chunks(chunks: Iterator[str], output: Path | None) -> None:
 
 
 def _file_console() -> Console:
-    return Console(record=True, file=open(os.devnull, "w"), width=120, color_system=None)
+    return Console(record=True, file=io.StringIO(), width=120, color_system=None)
+
+
+def _plain_console() -> Console:
+    """What `--output` files get: plain text, 120 columns, captured rather than printed."""
+    return Console(file=io.StringIO(), width=120, color_system=None)
 
 
 def exit_code(result: RunResult) -> int:

@@ -154,8 +154,7 @@ def render(result: RunResult, output_format: str, rules: Sequence[object] = ()) 
 def render_chunks(
     result: RunResult, output_format: str, rules: Sequence[object] = ()
 ) -> Iterator[str]:
-    """The output in pieces: concise, github and json are written one file at a time;
-    junit and sarif are built whole."""
+    """The output in pieces, one file at a time, so a large run is never held whole."""
     if output_format == "json":
         from pushlint.formatters import json as json_format
 
@@ -171,11 +170,11 @@ def render_chunks(
     if output_format == "junit":
         from pushlint.formatters import junit
 
-        return iter([junit.render(result)])
+        return junit.chunks(result)
     if output_format == "sarif":
         from pushlint.formatters import sarif
 
-        return iter([sarif.render(result, rules)])  # type: ignore[arg-type]
+        return sarif.chunks(result, rules)  # type: ignore[arg-type]
     raise ValueError(f"unknown format {output_format!r}")
 
 

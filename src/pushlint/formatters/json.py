@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from pushlint import __version__
+from pushlint.formatters.streamed import HOLE, json_chunks
 from pushlint.records import Finding, Report, RunResult
 
 
@@ -58,29 +58,12 @@ def render(result: RunResult) -> str:
 def chunks(result: RunResult) -> Iterator[str]:
     """The document `json.dumps(..., indent=2)` would give, one file at a time, so a run
     over thousands of files never holds the whole document in memory."""
-    yield "{\n"
-    for key, value in (
-        ("pushlint", __version__),
-        ("model", result.model),
-        ("model_version", result.model_version),
-    ):
-        yield f"  {_dumps(key)}: {_dumps(value)},\n"
-    yield '  "files": ['
-    for i, report in enumerate(result.reports):
-        yield ("," if i else "") + "\n" + _indented(_dumps(report_dict(report)), "    ")
-    yield ("\n  ]" if result.reports else "]") + ",\n"
-    errors = [{"path": e.path, "problem": e.problem} for e in result.errors]
-    yield f'  "errors": {_indented(_dumps(errors), "  ", first=False)},\n'
-    yield f'  "notes": {_indented(_dumps(list(result.notes)), "  ", first=False)}\n'
-    yield "}"
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def _indented(text: str, prefix: str, *, first: bool = True) -> str:
-    lines = text.split("\n")
-    return "\n".join(
-        line if (i == 0 and not first) else prefix + line for i, line in enumerate(lines)
-    )
+    document = {
+        "pushlint": __version__,
+        "model": result.model,
+        "model_version": result.model_version,
+        "files": HOLE,
+        "errors": [{"path": e.path, "problem": e.problem} for e in result.errors],
+        "notes": list(result.notes),
+    }
+    return json_chunks(document, (report_dict(r) for r in result.reports))

@@ -4,6 +4,7 @@ plain text with ^^^ markers when piped or when NO_COLOR is set."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from rich.console import Console
 from rich.text import Text
@@ -18,6 +19,22 @@ CONTEXT_WIDTH = 110
 def render(result: RunResult, console: Console) -> None:
     for report in result.reports:
         _report(report, console)
+    _end(result, console)
+
+
+def chunks(result: RunResult, console: Console) -> Iterator[str]:
+    """What `render` prints, as text a report at a time (for `--output`), without the
+    final newline."""
+    for report in result.reports:
+        with console.capture() as capture:
+            _report(report, console)
+        yield capture.get()
+    with console.capture() as capture:
+        _end(result, console)
+    yield capture.get().rstrip("\n")
+
+
+def _end(result: RunResult, console: Console) -> None:
     for error in result.errors:
         console.print(Text.assemble((error.path, "bold"), ": ", (error.problem, "red")))
     _summary(result, console)

@@ -5,13 +5,13 @@ line numbers, and safe rewrites as SARIF fixes."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
 from pushlint import __version__
 from pushlint.baseline import display_path, fingerprints
+from pushlint.formatters.streamed import HOLE, json_chunks
 from pushlint.policy import UNUSED_RULE
 from pushlint.records import Finding, RunResult
 from pushlint.rules.loader import LoadedRule
@@ -98,17 +98,17 @@ def _result(f: Finding, uri: str, index: int, fingerprint: str) -> dict[str, Any
     return result
 
 
-def render(result: RunResult, rules: Sequence[LoadedRule]) -> str:
+def chunks(result: RunResult, rules: Sequence[LoadedRule]) -> Iterator[str]:
+    """The document, its results written one file at a time. The rule table comes first
+    in the document, so a first pass over the reports finds the rules that are not in
+    `rules` (unused suppressions); the second writes the results."""
     descriptors = [_rule(r) for r in rules]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
-    results = []
     for report in result.reports:
-        uri = quote(display_path(report.path))
-        for finding, fingerprint in fingerprints(report):
+        for finding in report.findings:
             if finding.rule not in index:
                 index[finding.rule] = len(descriptors)
                 descriptors.append(_descriptor(finding))
-            results.append(_result(finding, uri, index[finding.rule], fingerprint))
     notifications = [
         {
             "level": "error",
@@ -135,8 +135,15 @@ def render(result: RunResult, rules: Sequence[LoadedRule]) -> str:
                 "toolExecutionNotifications": notifications,
             }
         ],
-        "results": results,
+        "results": HOLE,
         "properties": {"model": result.model, "modelVersion": result.model_version},
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_chunks(document, _results(result, index))
+
+
+def _results(result: RunResult, index: dict[str, int]) -> Iterator[dict[str, Any]]:
+    for report in result.reports:
+        uri = quote(display_path(report.path))
+        for finding, fingerprint in fingerprints(report):
+            yield _result(finding, uri, index[finding.rule], fingerprint)
