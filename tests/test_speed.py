@@ -84,6 +84,22 @@ def test_numpy_blas_annotates_exactly_what_spacys_default_blis_does(texts: list[
     assert compared > 10_000
 
 
+def test_numpy_blas_leaves_ops_the_caller_chose_alone() -> None:
+    class ChosenOps(thinc.api.NumpyOps):  # stands in for CupyOps or thinc-apple-ops
+        name = "chosen"
+
+    previous = thinc.api.get_current_ops()
+    chosen = ChosenOps()
+    thinc.api.set_current_ops(chosen)
+    try:
+        with numpy_blas():
+            assert thinc.api.get_current_ops() is chosen
+    finally:
+        thinc.api.set_current_ops(previous)
+    with numpy_blas():
+        assert thinc.api.get_current_ops().use_blis is False
+
+
 def test_one_blas_thread_is_restored_after_the_run() -> None:
     from threadpoolctl import threadpool_info
 

@@ -10,6 +10,7 @@ It also chooses how the models multiply matrices (`numpy_blas`, `one_blas_thread
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import json
@@ -120,9 +121,12 @@ def numpy_blas() -> AbstractContextManager[Any]:
     tok2vec's matrix products run 2-3x slower than in numpy's OpenBLAS or Accelerate,
     which detect the CPU. The annotations are the same (tests/test_speed.py compares
     both on a corpus). Only pushlint's pipeline is affected: thinc's current ops are
-    restored on exit, so a spaCy pipeline the caller loads later keeps its defaults."""
-    from thinc.api import use_ops
+    restored on exit, so a spaCy pipeline the caller loads later keeps its defaults. Ops
+    the caller chose (a GPU, thinc-apple-ops) are left alone."""
+    from thinc.api import NumpyOps, get_current_ops, use_ops
 
+    if type(get_current_ops()) is not NumpyOps:
+        return contextlib.nullcontext()
     return use_ops("numpy", use_blis=False)
 
 
