@@ -100,6 +100,28 @@ SellerOption = Annotated[
     str | None,
     typer.Option(help="In call notes and transcripts, the speaker who is the seller."),
 ]
+# Options `check` and `score` share: the settings a config file can also give.
+IsolatedOption = Annotated[bool, typer.Option("--isolated", help="Ignore every config file.")]
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", "-r", help="Add a rule pack file or folder (repeatable)."),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(help="spaCy pipeline: package name, path, or 'blank' (no tagger/parser)."),
+]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Only these rules: ids, names, categories, id prefixes (comma list)."),
+]
+IgnoreOption = Annotated[list[str] | None, typer.Option(help="Leave these rules out (comma list).")]
+QuotedOverrideOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--include-quoted/--no-include-quoted",
+        help="Also read quoted replies, sign-offs and signatures (default: as configured).",
+    ),
+]
 
 
 def _read_options(input_format: InputFormat | None, include_quoted: bool, seller: str | None):  # type: ignore[no-untyped-def]
@@ -132,22 +154,11 @@ def check(
         Path | None,
         typer.Option(help="Use this config file for every input (no discovery)."),
     ] = None,
-    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore every config file.")] = False,
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option("--rules", "-r", help="Add a rule pack file or folder (repeatable)."),
-    ] = None,
-    model: Annotated[
-        str | None,
-        typer.Option(help="spaCy pipeline: package name, path, or 'blank' (no tagger/parser)."),
-    ] = None,
-    select: Annotated[
-        list[str] | None,
-        typer.Option(help="Only these rules: ids, names, categories, id prefixes (comma list)."),
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(help="Never report these rules (comma list).")
-    ] = None,
+    isolated: IsolatedOption = False,
+    rules: RulesOption = None,
+    model: ModelOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     output_format: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="Output format.")
     ] = CheckFormat.pretty,
@@ -203,13 +214,7 @@ def check(
         bool, typer.Option("--no-shipped", help="Use only the --rules packs, not the shipped ones.")
     ] = False,
     input_format: InputFormatOption = None,
-    include_quoted: Annotated[
-        bool | None,
-        typer.Option(
-            "--include-quoted/--no-include-quoted",
-            help="Also lint quoted replies, sign-offs and signatures.",
-        ),
-    ] = None,
+    include_quoted: QuotedOverrideOption = None,
     seller: SellerOption = None,
     no_cache: Annotated[
         bool,
@@ -447,11 +452,8 @@ def eval_command(
         list[Path],
         typer.Argument(help="Labelled corpus: folders by label, or .yaml/.jsonl/.csv files."),
     ],
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option("--rules", "-r", help="Add a rule pack file or folder (repeatable)."),
-    ] = None,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    rules: RulesOption = None,
+    model: ModelOption = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.pretty,
@@ -501,11 +503,6 @@ rules_app = typer.Typer(
     help="Work on rule packs: list, show, test, validate, scaffold.", no_args_is_help=True
 )
 app.add_typer(rules_app, name="rules")
-
-RulesOption = Annotated[
-    list[Path] | None,
-    typer.Option("--rules", "-r", help="Add a rule pack file or folder (repeatable)."),
-]
 
 
 def _load(rules: list[Path] | None, *, shipped: bool = True):  # type: ignore[no-untyped-def]
@@ -567,7 +564,7 @@ def rules_test(
         list[Path] | None,
         typer.Argument(help="Rule pack files or folders to test (default: the shipped packs)."),
     ] = None,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: ModelOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show failures only.")] = False,
 ) -> None:
     """Run every rule's `flag` and `pass` examples (and *.tests.yaml next to the packs)."""
@@ -670,7 +667,7 @@ def debug(
     text: Annotated[str, typer.Argument(help="The text to inspect, or - for stdin.")],
     rule: Annotated[str | None, typer.Option(help="Only this rule's patterns.")] = None,
     rules: RulesOption = None,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: ModelOption = None,
 ) -> None:
     """Show how the pipeline sees a text: tokens, parse, and what every pattern did."""
     from pushlint.api import get_linter
@@ -702,7 +699,7 @@ def stats(
         typer.Argument(help="Files, folders or - for stdin; or the output of `pushlint score`."),
     ],
     rules: RulesOption = None,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: ModelOption = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.pretty,
     worst: Annotated[int, typer.Option(help="How many top-scoring messages to list.")] = 10,
     compare: Annotated[
@@ -817,7 +814,7 @@ def report(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or - for stdin.")],
     html_file: Annotated[Path, typer.Option("--html", help="The HTML file to write.")],
     rules: RulesOption = None,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: ModelOption = None,
     input_format: InputFormatOption = None,
     include_quoted: IncludeQuotedOption = False,
     seller: SellerOption = None,
@@ -899,20 +896,12 @@ def score(
         Path | None,
         typer.Option(help="Use this config file (default: found from the first input)."),
     ] = None,
-    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore every config file.")] = False,
+    isolated: IsolatedOption = False,
     rules: RulesOption = None,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
-    select: Annotated[list[str] | None, typer.Option(help="Only these rules (comma list).")] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(help="Never count these rules (comma list).")
-    ] = None,
-    include_quoted: Annotated[
-        bool | None,
-        typer.Option(
-            "--include-quoted/--no-include-quoted",
-            help="Also score quoted replies, sign-offs and signatures.",
-        ),
-    ] = None,
+    model: ModelOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    include_quoted: QuotedOverrideOption = None,
     seller: SellerOption = None,
     jobs: Annotated[
         int | None,
