@@ -111,6 +111,23 @@ def test_one_blas_thread_is_restored_after_the_run() -> None:
     assert after == before
 
 
+def test_a_library_caller_keeps_its_blas_threads_between_reports() -> None:
+    """The one-thread limit holds while spaCy computes, not while the caller's loop runs."""
+    from threadpoolctl import threadpool_info
+
+    from pushlint.api import get_linter
+    from pushlint.sources import Message
+
+    def threads() -> list[int]:
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    linter = get_linter()
+    before = threads()
+    messages = [Message(f"m{i}.txt", f"We can ship it by Friday, deal {i}.") for i in range(3)]
+    seen = [threads() for _ in linter.lint_messages(messages)]
+    assert seen == [before] * 3
+
+
 def _docs(linter: Linter, texts: list[str]) -> Iterator[spacy.tokens.Doc]:
     with linter.nlp.select_pipes(disable=["pushlint"]):
         yield from linter.nlp.pipe(texts)

@@ -92,11 +92,17 @@ class Linter:
 
         iterator = iter(messages)
         while chunk := list(islice(iterator, ZONE_SIZE)):
-            with self.nlp.memory_zone(), one_blas_thread():
-                docs = self.nlp.pipe(
-                    (self._doc(m) for m in chunk), batch_size=BATCH_SIZE, disable=without
+            with self.nlp.memory_zone():
+                docs = iter(
+                    self.nlp.pipe(
+                        (self._doc(m) for m in chunk), batch_size=BATCH_SIZE, disable=without
+                    )
                 )
-                yield from zip(chunk, docs, strict=True)
+                for message in chunk:
+                    # the BLAS limit holds while spaCy computes, not while the caller works
+                    with one_blas_thread():
+                        doc = next(docs)
+                    yield message, doc
 
     def _doc(self, message: Message) -> Doc:
         doc = self.nlp.make_doc(message.text)
