@@ -53,6 +53,7 @@ def main() -> None:
     import pushlint
     from pushlint.nlp import describe
 
+    _byte_compile(Path(pushlint.__file__).parent)
     info = describe(None)
     cores, python = os.cpu_count(), platform.python_version()
     print(f"machine   {platform.machine()}, {cores} cores, Python {python}")
@@ -338,6 +339,16 @@ def _proselint() -> Callable[[str], object]:
 
     CheckRegistry().register_many(__register__)
     return lambda text: LintFile("email.txt", text).lint(DEFAULT)
+
+
+def _byte_compile(package: Path) -> None:
+    """Write pushlint's bytecode, as `pip install` does for a regular install. From an
+    editable install under PYTHONDONTWRITEBYTECODE=1 (set on some CI machines), every
+    run would otherwise compile pushlint's sources again (about 0.08 s here), while the
+    spaCy baseline imports precompiled code from site-packages."""
+    import compileall
+
+    compileall.compile_dir(package, quiet=1)
 
 
 def _version(package: str) -> str:
