@@ -125,12 +125,34 @@ def test_a_spool_past_its_memory_limit_gives_back_every_report(
     result: RunResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(spool, "IN_MEMORY", 1024)
+    monkeypatch.setattr(spool, "HELD_ITEMS", 0)
     reports = list(result.reports) * 40
     spooled = ReportSpool(reports)
     assert spooled._file._rolled  # type: ignore[attr-defined]  # on disk now
     assert len(spooled) == len(reports)
     assert list(spooled) == reports and spooled == reports
     assert spooled[-1] == reports[-1] and spooled[1:3] == tuple(reports[1:3])
+
+
+def test_a_spool_keeps_only_its_first_reports_as_objects_and_the_rest_in_order(
+    result: RunResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays bounded: past HELD_ITEMS findings and signals, reports are pickled,
+    and reading gives every report back in the order it was added."""
+    reports = [r for r in result.reports if r.findings or r.signals] * 30
+    items = [len(r.findings) + len(r.signals) for r in reports]
+    limit = sum(items[:7])
+    monkeypatch.setattr(spool, "HELD_ITEMS", limit)
+    spooled = ReportSpool(reports)
+    assert len(spooled._held) == 7  # type: ignore[attr-defined]
+    assert len(spooled) == len(reports) and list(spooled) == reports
+    assert spooled[6] == reports[6] and spooled[7] == reports[7]
+    assert spooled[-1] == reports[-1] and spooled[-len(reports)] == reports[0]
+    assert spooled[5:9] == tuple(reports[5:9])
+    with pytest.raises(IndexError):
+        spooled[len(reports)]
+    with pytest.raises(IndexError):
+        spooled[-len(reports) - 1]
 
 
 def test_output_to_a_pipe_writes_into_it_instead_of_replacing_it(tmp_path: Path) -> None:
