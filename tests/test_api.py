@@ -62,29 +62,61 @@ def test_utf8_bom_and_utf16_inputs_are_decoded(tmp_path: Path) -> None:
         assert (finding.line, finding.column) == (1, 1)
 
 
+def _synergy_pack(folder: Path, fields: str) -> Path:
+    """A team pack with one phrase rule, TEAM1, on "synergy"; `fields` adds the rest."""
+    pack = folder / "team.yaml"
+    head = "rules:\n  - id: TEAM1\n    name: synergy\n    kind: phrase\n    category: buzzwords\n"
+    pack.write_text(head + fields + "    phrases: [synergy, synergies]\n", encoding="utf-8")
+    return pack
+
+
 def test_extra_rule_pack_adds_to_the_shipped_ones(tmp_path: Path) -> None:
-    pack = tmp_path / "team.yaml"
-    pack.write_text(
+    pack = _synergy_pack(
+        tmp_path,
         """\
-rules:
-  - id: TEAM1
-    name: synergy
-    kind: phrase
-    category: buzzwords
     level: error
     weight: 5
     message: Buzzword.
     why: Empty.
     rewrite: [Say what changes for them.]
-    phrases: [synergy, synergies]
 """,
-        encoding="utf-8",
     )
     report = pushlint.lint_text(
         "Huge synergies here. We are the leading CRM provider.", rules=[pack]
     )
     assert {"TEAM1", "PL101"} <= {f.rule for f in report.findings}
     assert next(f for f in report.findings if f.rule == "TEAM1").level == "error"
+
+
+def test_rule_texts_fill_placeholders_and_unescape_braces_as_str_format_does(
+    tmp_path: Path,
+) -> None:
+    """Plain rewrites are shared between findings; texts with braces still go through
+    str.format, so an escaped brace reads as one brace whether or not a placeholder is
+    there."""
+    pack = _synergy_pack(
+        tmp_path,
+        """\
+    message: 'Buzzword "{match}" (see {{glossary}}).'
+    why: Empty.
+    rewrite:
+      - Say what changes for them.
+      - Close the set }} as written.
+      - text: 'Swap "{match}" for the result.'
+        replacement: results
+""",
+    )
+    report = pushlint.lint_text("Huge synergies. More synergy.", rules=[pack], shipped=False)
+    first, second = [f for f in report.findings if f.rule == "TEAM1"]
+    assert first.message == 'Buzzword "synergies" (see {glossary}).'
+    assert [s.text for s in first.suggestions] == [
+        "Say what changes for them.",
+        "Close the set } as written.",
+        'Swap "synergies" for the result.',
+    ]
+    assert second.suggestions[2].text == 'Swap "synergy" for the result.'
+    assert first.suggestions[2].replacement == "results"
+    assert first.suggestions[0] == second.suggestions[0]
 
 
 def test_an_over_long_message_is_skipped_with_a_reason_and_the_rest_linted(tmp_path: Path) -> None:

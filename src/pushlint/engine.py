@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pushlint.checks.base import Hit
@@ -266,7 +267,7 @@ def _finding(mark: Mark, spec: Any, text: str, lines: LineIndex, points: float) 
         name=spec.name,
         category=spec.category,
         level=spec.level,
-        message=spec.message.format_map(_Keep(values)),
+        message=_fill(spec.message, values),
         start=mark.start,
         end=mark.end,
         text=matched,
@@ -286,18 +287,34 @@ def _finding(mark: Mark, spec: Any, text: str, lines: LineIndex, points: float) 
 
 def _suggestion(item: Rewrite, values: dict[str, str], matched: str) -> Suggestion:
     """Fill in a rewrite; a replacement table gives a replacement only for the words it lists."""
+    if item.replacement is None and not _templated(item.text):
+        return _plain_suggestion(item.text)  # most rewrites: the same words every time
     replacement: str | None = None
     if isinstance(item.replacement, str):
-        replacement = item.replacement.format_map(_Keep(values))
+        replacement = _fill(item.replacement, values)
     elif item.replacement is not None:
         found = item.replacement.get(" ".join(matched.lower().split()))
         if found is not None:
             replacement = match_case(found, matched)
     return Suggestion(
-        text=item.text.format_map(_Keep(values)),
+        text=_fill(item.text, values),
         replacement=replacement,
         safe=item.safe and replacement is not None,
     )
+
+
+@lru_cache(maxsize=4096)
+def _plain_suggestion(text: str) -> Suggestion:
+    """One shared (frozen) Suggestion per plain rewrite text, not one per finding."""
+    return Suggestion(text=text)
+
+
+def _templated(text: str) -> bool:
+    return "{" in text or "}" in text  # "}}" is an escaped brace: format_map it too
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return template.format_map(_Keep(values)) if _templated(template) else template
 
 
 def match_case(replacement: str, original: str) -> str:
