@@ -48,6 +48,17 @@ def test_misspelt_key_names_file_line_column_rule_and_suggestion(tmp_path: Path)
     assert str(problem).startswith(f"{problem.file}:6:5: rule T001:")
 
 
+def test_a_real_key_in_the_wrong_kind_of_rule_says_so_instead_of_suggesting_itself(
+    tmp_path: Path,
+) -> None:
+    error = _error(
+        tmp_path, GOOD_RULE.replace("    phrases:", "    highlight: [verb]\n    phrases:")
+    )
+    (problem,) = error.problems
+    assert (problem.line, problem.column) == (9, 5)
+    assert problem.problem == "key 'highlight' does not apply to a `phrase` rule"
+
+
 def test_wrong_type_points_at_the_value(tmp_path: Path) -> None:
     error = _error(tmp_path, GOOD_RULE.replace("kind: phrase", "kind: phrase\n    weight: lots"))
     (problem,) = error.problems

@@ -300,9 +300,12 @@ def _problems_from(
         kind = error["type"]
         key = path[-1] if path else None
         if kind == "extra_forbidden":
-            close = difflib.get_close_matches(str(key), _known_keys(), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            message = f"unknown key {key!r}{hint}"
+            if str(key) in _known_keys():  # a real key, in the wrong kind of rule or section
+                message = f"key {key!r} does not apply {_owner(data, path)}"
+            else:
+                close = difflib.get_close_matches(str(key), _known_keys(), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                message = f"unknown key {key!r}{hint}"
             mark = marks.find(path, key=True)
         elif kind == "missing":
             message = f"missing key {key!r}"
@@ -339,6 +342,17 @@ def _problems_from(
             and (p.rule, p.problem.removeprefix("missing key ")) in suggested
         )
     ]
+
+
+def _owner(data: dict[str, Any], path: tuple[Any, ...]) -> str:
+    """Where a key sits, for "key 'highlight' does not apply to a `signal` rule"."""
+    if len(path) == 3 and path[0] == "rules" and isinstance(path[1], int):
+        rule = data["rules"][path[1]]
+        kind = rule.get("kind") if isinstance(rule, dict) else None
+        match = rule.get("match") if isinstance(rule, dict) and kind == "signal" else None
+        if kind is not None:
+            return f"to a `{kind}` rule" + (f" with `match: {match}`" if match else "")
+    return "here"
 
 
 def _rule_id(data: dict[str, Any], path: tuple[Any, ...]) -> str | None:
