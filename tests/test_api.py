@@ -119,6 +119,37 @@ def test_rule_texts_fill_placeholders_and_unescape_braces_as_str_format_does(
     assert first.suggestions[0] == second.suggestions[0]
 
 
+def test_a_dependency_signal_reports_only_its_highlighted_nodes(tmp_path: Path) -> None:
+    pack = tmp_path / "team.yaml"
+    pack.write_text(
+        """\
+rules:
+  - id: TEAM2
+    name: reader-decides
+    kind: signal
+    match: dependency
+    category: customer-focus
+    weight: 3
+    message: The reader decides ("{match}").
+    why: Their call.
+    highlight: [verb]
+    patterns:
+      - - RIGHT_ID: verb
+          RIGHT_ATTRS: {LEMMA: decide}
+        - LEFT_ID: verb
+          REL_OP: ">"
+          RIGHT_ID: subject
+          RIGHT_ATTRS: {DEP: nsubj, LOWER: you}
+""",
+        encoding="utf-8",
+    )
+    text = "Whatever you decide, the notes are yours."
+    report = pushlint.lint_text(text, rules=[pack], shipped=False)
+    (signal,) = report.signals
+    assert text[signal.start : signal.end] == "decide"
+    assert signal.message == 'The reader decides ("decide").'
+
+
 def test_an_over_long_message_is_skipped_with_a_reason_and_the_rest_linted(tmp_path: Path) -> None:
     from pushlint.sources import MAX_CHARS
 

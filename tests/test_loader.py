@@ -59,6 +59,38 @@ def test_a_real_key_in_the_wrong_kind_of_rule_says_so_instead_of_suggesting_itse
     assert problem.problem == "key 'highlight' does not apply to a `phrase` rule"
 
 
+SIGNAL = """\
+rules:
+  - id: T002
+    name: reader-decides
+    kind: signal
+    match: MATCH
+    category: customer-focus
+    message: Theirs.
+    why: Because.
+    highlight: [HIGHLIGHT]
+    patterns:
+      - - RIGHT_ID: verb
+          RIGHT_ATTRS: {LEMMA: decide}
+"""
+
+
+@pytest.mark.parametrize(
+    ("match", "highlight", "problem"),
+    [
+        ("pattern", "verb", "`highlight` does not apply to `match: pattern`"),
+        ("dependency", "object", "highlight names ['object'], but pattern 1 has nodes ['verb']"),
+    ],
+)
+def test_a_signal_highlight_must_name_its_dependency_nodes(
+    tmp_path: Path, match: str, highlight: str, problem: str
+) -> None:
+    body = SIGNAL.replace("MATCH", match).replace("HIGHLIGHT", highlight)
+    if match == "pattern":
+        body = body.replace("      - - RIGHT_ID: verb\n          RIGHT_ATTRS:", "      - -")
+    assert problem in str(_error(tmp_path, body))
+
+
 def test_wrong_type_points_at_the_value(tmp_path: Path) -> None:
     error = _error(tmp_path, GOOD_RULE.replace("kind: phrase", "kind: phrase\n    weight: lots"))
     (problem,) = error.problems

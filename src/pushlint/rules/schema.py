@@ -190,26 +190,29 @@ class PatternRule(RuleBase):
         return frozenset(_token_pattern_needs(self.patterns))
 
 
+_HIGHLIGHT = "Node names (RIGHT_ID) whose tokens make the reported span; default: all."
+
+
+def _check_highlight(patterns: list[TokenPattern], highlight: list[str] | None) -> None:
+    for i, pattern in enumerate(patterns):
+        names = {str(node.get("RIGHT_ID")) for node in pattern}
+        missing = set(highlight or ()) - names
+        if missing and not (set(highlight or ()) & names):
+            raise ValueError(
+                f"highlight names {sorted(missing)}, but pattern {i + 1} has nodes {sorted(names)}"
+            )
+
+
 class DependencyRule(RuleBase):
     kind: Literal["dependency"]
     patterns: list[TokenPattern] = Field(
         min_length=1, description="spaCy DependencyMatcher patterns."
     )
-    highlight: list[str] | None = Field(
-        default=None,
-        description="Node names (RIGHT_ID) whose tokens make the reported span; default: all.",
-    )
+    highlight: list[str] | None = Field(default=None, description=_HIGHLIGHT)
 
     @model_validator(mode="after")
     def _check_highlight(self) -> DependencyRule:
-        for i, pattern in enumerate(self.patterns):
-            names = {str(node.get("RIGHT_ID")) for node in pattern}
-            missing = set(self.highlight or ()) - names
-            if missing and not (set(self.highlight or ()) & names):
-                raise ValueError(
-                    f"highlight names {sorted(missing)}, "
-                    f"but pattern {i + 1} has nodes {sorted(names)}"
-                )
+        _check_highlight(self.patterns, self.highlight)
         return self
 
     def needs(self) -> frozenset[str]:
@@ -274,6 +277,9 @@ class SignalRule(RuleBase):
     below: float | None = None
     min_words: int = Field(default=0, ge=0)
     params: dict[str, Any] = Field(default_factory=dict)
+    highlight: list[str] | None = Field(
+        default=None, description=f"`match: dependency`: {_HIGHLIGHT}"
+    )
 
     @property
     def match_kind(self) -> MatchKind:
@@ -293,6 +299,10 @@ class SignalRule(RuleBase):
         for other in {"phrases", "patterns", "metric"} - {field_name}:
             if getattr(self, other) is not None:
                 raise ValueError(f"`{other}` does not apply to `match: {self.match}`")
+        if self.highlight is not None:
+            if self.match != "dependency":
+                raise ValueError(f"`highlight` does not apply to `match: {self.match}`")
+            _check_highlight(self.patterns or [], self.highlight)
         if self.match == "metric":
             _MetricFields.model_validate(
                 {k: getattr(self, k) for k in ("metric", "above", "below", "min_words", "params")}
