@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+import pytest
+
 import pushlint
 from pushlint.records import FileError, Report
 
@@ -148,6 +150,65 @@ rules:
     (signal,) = report.signals
     assert text[signal.start : signal.end] == "decide"
     assert signal.message == 'The reader decides ("decide").'
+
+
+UNLESS_PACK = """\
+rules:
+  - id: TEAM3
+    name: countdown
+    kind: phrase
+    category: urgency
+    message: Countdown.
+    why: Pressure.
+    rewrite: [Say whose date it is.]
+    phrases: [ends tomorrow, act now]
+    unless: CONDITIONS
+  - id: TEAM4
+    name: own-date
+    kind: signal
+    category: dates
+    weight: 0
+    message: Theirs.
+    why: Their account.
+    phrases: [your trial ends]
+  - id: TEAM5
+    name: their-result
+    kind: signal
+    category: outcomes
+    weight: 5
+    message: Result.
+    why: Theirs.
+    phrases: [your team saves]
+"""
+
+
+@pytest.mark.parametrize(
+    ("conditions", "text", "flagged"),
+    [
+        # overlap: only the countdown that shares words with the reader's own date
+        (
+            "{any: [own-date], within: overlap}",
+            "Your trial ends tomorrow, so act now.",
+            ["act now"],
+        ),
+        # sentence: everything of the rule in that sentence
+        ("{any: [own-date], within: sentence}", "Your trial ends tomorrow, so act now.", []),
+        ("{any: [own-date], within: sentence}", "Your trial ends soon. So act now.", ["act now"]),
+        # a list: any one condition suppresses, each with its own reach
+        (
+            "[{any: [own-date], within: overlap}, {any: [outcomes], within: sentence}]",
+            "Act now and your team saves a day. Your trial ends tomorrow, then act now.",
+            ["act now"],
+        ),
+    ],
+)
+def test_unless_conditions_stand_a_flag_down_within_their_reach(
+    tmp_path: Path, conditions: str, text: str, flagged: list[str]
+) -> None:
+    pack = tmp_path / "team.yaml"
+    pack.write_text(UNLESS_PACK.replace("CONDITIONS", conditions), encoding="utf-8")
+    report = pushlint.lint_text(text, rules=[pack], shipped=False)
+    assert [f.text for f in report.findings] == flagged
 
 
 def test_an_over_long_message_is_skipped_with_a_reason_and_the_rest_linted(tmp_path: Path) -> None:

@@ -91,6 +91,18 @@ def test_a_signal_highlight_must_name_its_dependency_nodes(
     assert problem in str(_error(tmp_path, body))
 
 
+def test_every_unless_condition_must_name_a_known_rule(tmp_path: Path) -> None:
+    conditions = (
+        "    unless:\n"
+        "      - {any: [nagging], within: sentence}\n"
+        "      - {any: [no-such-rule], within: overlap}\n"
+    )
+    error = _error(tmp_path, GOOD_RULE.replace("    phrases:", conditions + "    phrases:"))
+    (problem,) = error.problems
+    assert problem.rule == "T001"
+    assert "`unless` names 'no-such-rule', which is no rule id, name or category" in problem.problem
+
+
 def test_wrong_type_points_at_the_value(tmp_path: Path) -> None:
     error = _error(tmp_path, GOOD_RULE.replace("kind: phrase", "kind: phrase\n    weight: lots"))
     (problem,) = error.problems

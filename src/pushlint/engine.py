@@ -76,11 +76,13 @@ class Outcome:
 
 class Engine:
     def __init__(self, rules: Sequence[LoadedRule], ruleset: RuleSet) -> None:
-        self._unless: dict[str, tuple[frozenset[str], str]] = {}
+        self._unless: dict[str, list[tuple[frozenset[str], str]]] = {}
         for rule in rules:
-            if rule.spec.unless:
-                refs = {r.id for ref in rule.spec.unless.any for r in ruleset.resolve(ref)}
-                self._unless[rule.id] = (frozenset(refs - {rule.id}), rule.spec.unless.within)
+            for condition in rule.spec.conditions:
+                refs = {r.id for ref in condition.any for r in ruleset.resolve(ref)}
+                self._unless.setdefault(rule.id, []).append(
+                    (frozenset(refs - {rule.id}), condition.within)
+                )
 
     def outcome(self, doc: Doc, hits: Sequence[Hit]) -> Outcome:
         """The kept hits as character offsets: all a report needs besides the text."""
@@ -100,20 +102,21 @@ class Engine:
         )
 
     def _suppressed(self, hit: Hit, hits: Sequence[Hit], sentence_of: list[int]) -> bool:
-        condition = self._unless.get(hit.rule.id)
-        if condition is None:
-            return False
-        refs, within = condition
-        own = _sentences(hit, sentence_of)
-        for other in hits:
-            if other is hit or other.rule.id not in refs:
-                continue
-            if within == "message":
-                return True
-            theirs = _sentences(other, sentence_of)
-            reach = 1 if within == "adjacent" else 0
-            if theirs[0] <= own[1] + reach and own[0] <= theirs[1] + reach:
-                return True
+        for refs, within in self._unless.get(hit.rule.id, ()):
+            own = _sentences(hit, sentence_of)
+            for other in hits:
+                if other is hit or other.rule.id not in refs:
+                    continue
+                if within == "message":
+                    return True
+                if within == "overlap":
+                    if other.start < hit.end and hit.start < other.end:
+                        return True
+                    continue
+                theirs = _sentences(other, sentence_of)
+                reach = 1 if within == "adjacent" else 0
+                if theirs[0] <= own[1] + reach and own[0] <= theirs[1] + reach:
+                    return True
         return False
 
 

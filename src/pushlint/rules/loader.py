@@ -261,8 +261,8 @@ def _check_references(rules: Sequence[LoadedRule]) -> None:
     problems = [
         rule.problem(f"`unless` names {ref!r}, which is no rule id, name or category", "unless")
         for rule in rules
-        if rule.spec.unless
-        for ref in rule.spec.unless.any
+        for condition in rule.spec.conditions
+        for ref in condition.any
         if ref not in known
     ]
     if problems:

@@ -35,7 +35,7 @@ rules:
     # kind: signal -> match: phrase | pattern | dependency | metric, plus that kind's fields
     # unless:                         # stand down when other rules match nearby
     #   any: [customer-outcome]       # rule ids, names or categories
-    #   within: sentence              # sentence | adjacent | message
+    #   within: sentence              # overlap | sentence | adjacent | message
     examples:
       flag:                           # [[...]] marks the exact span the rule must report
         - "An [[example phrase]] in a sentence."

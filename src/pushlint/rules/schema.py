@@ -85,7 +85,13 @@ class Unless(_Strict):
     """Suppress a finding when other rules (often signals) match near it."""
 
     any: list[str] = Field(min_length=1, description="Rule ids, names or categories.")
-    within: Literal["sentence", "adjacent", "message"] = "sentence"
+    within: Literal["overlap", "sentence", "adjacent", "message"] = Field(
+        default="sentence",
+        description=(
+            "overlap: their match shares a word with this one; sentence: same sentence; "
+            "adjacent: same or next sentence; message: anywhere."
+        ),
+    )
 
 
 class RuleBase(_Strict):
@@ -100,7 +106,15 @@ class RuleBase(_Strict):
         default_factory=list, description="Suggestions: plain text, or text with a replacement."
     )
     examples: Examples = Field(default_factory=Examples)
-    unless: Unless | None = None
+    unless: Unless | list[Unless] | None = Field(
+        default=None, description="One condition, or a list of them (any one suppresses)."
+    )
+
+    @property
+    def conditions(self) -> list[Unless]:
+        if self.unless is None:
+            return []
+        return self.unless if isinstance(self.unless, list) else [self.unless]
 
     @cached_property
     def rewrites(self) -> list[Rewrite]:
