@@ -244,3 +244,20 @@ def test_an_edited_rule_pack_reaches_the_next_lint_in_the_same_process(tmp_path:
     pack.write_text(body.replace("PHRASE", "paradigm"), encoding="utf-8")
     rules = {f.rule for f in pushlint.lint_text("Real synergy.", rules=[pack]).findings}
     assert "TEAM7" not in rules
+
+
+def test_findings_built_on_the_fast_path_are_whole_findings() -> None:
+    """The engine builds findings without the frozen __init__ (a cached re-run words
+    thousands): each must still hold every field and equal the dataclass built normally."""
+    import dataclasses
+    import pickle
+
+    text = "We are the leading provider of synergy. This discount expires Friday, act now!"
+    report = pushlint.lint_text(text)
+    assert report.findings
+    for finding in (*report.findings, *report.signals):
+        fields = {f.name: getattr(finding, f.name) for f in dataclasses.fields(finding)}
+        assert finding == type(finding)(**fields)
+        assert pickle.loads(pickle.dumps(finding)) == finding
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            finding.rule = "PL000"  # type: ignore[misc]

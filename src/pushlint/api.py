@@ -18,7 +18,7 @@ from itertools import groupby, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pushlint.engine import LineIndex, Outcome
+from pushlint.engine import LineIndex, Outcome, Wordings
 from pushlint.records import FileError, Finding, Report, RunResult
 from pushlint.sources import MAX_CHARS, STDIN, Message, ReadOptions, read
 from pushlint.turns import LAYOUT_KEY
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from pushlint.parallel import Workers
     from pushlint.pipeline import PushlintComponent
     from pushlint.project import FileSettings, Project
-    from pushlint.rules.loader import LoadedRule, RuleSet
+    from pushlint.rules.loader import RuleSet
 
 LinterKey = tuple[str | None, tuple[str, ...], bool]
 
@@ -252,8 +252,8 @@ class Lane:
         return load_rules([Path(r) for r in rules], shipped=shipped)
 
     @cached_property
-    def rules_by_id(self) -> dict[str, LoadedRule]:
-        return {r.id: r for r in self.ruleset.rules}
+    def wordings(self) -> Wordings:
+        return Wordings({r.id: r for r in self.ruleset.rules})
 
     @cached_property
     def info(self) -> PipelineInfo:
@@ -295,7 +295,7 @@ class Lane:
         from pushlint.turns import analyse
 
         layout = message.layout if message.layout is not None else analyse(message.text)
-        report = build_report(outcome, message.text, self.rules_by_id, layout)
+        report = build_report(outcome, message.text, self.wordings, layout)
         return to_source(report, message)
 
 

@@ -306,22 +306,24 @@ def _encode(outcome: Outcome) -> str:
     )  # fmt: skip
 
 
+def _mark(row: list[Any]) -> Mark:
+    rule, start, end, sentence_start, sentence_end, captures, value = row
+    return Mark(
+        str(rule),
+        int(start),
+        int(end),
+        int(sentence_start),
+        int(sentence_end),
+        tuple((str(n), int(s), int(e)) for n, s, e in captures) if captures else (),
+        None if value is None else float(value),
+    )
+
+
 def _decode(text: str) -> Outcome | None:
     """None for an entry this version cannot read: it is simply computed again."""
     try:
         data: dict[str, Any] = json.loads(text)
-        marks = tuple(
-            Mark(
-                rule=str(rule),
-                start=int(start),
-                end=int(end),
-                sentence_start=int(sentence_start),
-                sentence_end=int(sentence_end),
-                captures=tuple((str(n), int(s), int(e)) for n, s, e in captures),
-                value=None if value is None else float(value),
-            )
-            for rule, start, end, sentence_start, sentence_end, captures, value in data["m"]
-        )
+        marks = tuple(map(_mark, data["m"]))
         call = data.get("c")
         return Outcome(
             marks=marks,

@@ -51,10 +51,10 @@ class _Row(NamedTuple):
     signal: bool
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """One kept hit, as character offsets into the message text: no words of its own, so
-    it can be cached without keeping what the message said."""
+    it can be cached without keeping what the message said. A named tuple: a cached
+    re-run rebuilds thousands of them, ten times faster than a frozen dataclass."""
 
     rule: str
     start: int
@@ -214,17 +214,44 @@ def _mark_order(mark: Mark) -> tuple[int, int, str]:
     return mark.start, mark.end, mark.rule
 
 
-def build_report(
-    outcome: Outcome, text: str, rules: Mapping[str, LoadedRule], layout: Layout
-) -> Report:
+class Wording:
+    """What every finding of one rule shares, worked out once per rule set instead of
+    once per finding: its score row, whether its message needs filling in, and its
+    rewrites (one shared tuple when none has a placeholder)."""
+
+    __slots__ = ("metric", "plain", "rewrites", "row", "spec", "templated")
+
+    def __init__(self, spec: Any) -> None:
+        self.spec = spec
+        self.row = _Row(spec.id, spec.category, spec.level, spec.weight, spec.is_signal)
+        self.templated = _templated(spec.message)
+        self.metric: str | None = getattr(spec, "metric", None)
+        self.rewrites: list[Rewrite] = spec.rewrites
+        plain = all(r.replacement is None and not _templated(r.text) for r in self.rewrites)
+        self.plain = tuple(_plain_suggestion(r.text) for r in self.rewrites) if plain else None
+
+
+class Wordings(dict[str, Wording]):
+    """Rule id -> Wording, built the first time a rule is worded."""
+
+    def __init__(self, rules: Mapping[str, LoadedRule]) -> None:
+        super().__init__()
+        self._rules = rules
+
+    def __missing__(self, rule_id: str) -> Wording:
+        wording = self[rule_id] = Wording(self._rules[rule_id].spec)
+        return wording
+
+
+def build_report(outcome: Outcome, text: str, wordings: Wordings, layout: Layout) -> Report:
     """A Report from an outcome and the text it was found in. The one place findings are
     worded and scored, whether the outcome was just computed or read from the cache."""
     lines = LineIndex(text)
-    specs = [rules[mark.rule].spec for mark in outcome.marks]
-    result = score_items([_Row(s.id, s.category, s.level, s.weight, s.is_signal) for s in specs])
+    used = [wordings[mark.rule] for mark in outcome.marks]
+    result = score_items([w.row for w in used])
     findings = [
-        _finding(mark, spec, text, lines, p)
-        for mark, spec, p in zip(outcome.marks, specs, result.points, strict=True)
+        _finding(mark, wording, text, lines, p)
+        for mark, wording, p in zip(outcome.marks, used, result.points, strict=True)
     ]
     return Report(
         path="",
@@ -257,20 +284,29 @@ def _score_fields(result: Score, items: Sequence[Finding]) -> dict[str, Any]:
     }
 
 
-def _finding(mark: Mark, spec: Any, text: str, lines: LineIndex, points: float) -> Finding:
+def _finding(mark: Mark, wording: Wording, text: str, lines: LineIndex, points: float) -> Finding:
+    spec = wording.spec
     matched = text[mark.start : mark.end]
     line, column = lines.position(mark.start)
     end_line, end_column = lines.position(mark.end)
-    values = {"match": " ".join(matched.split())}
-    values.update((name, text[start:end]) for name, start, end in mark.captures)
-    if mark.value is not None:
-        values["value"] = format_value(mark.value, getattr(spec, "metric", None))
-    return Finding(
+    message = spec.message
+    suggestions = wording.plain
+    if wording.templated or suggestions is None:
+        values = {"match": " ".join(matched.split())}
+        for name, start, end in mark.captures:
+            values[name] = text[start:end]
+        if mark.value is not None:
+            values["value"] = format_value(mark.value, wording.metric)
+        if wording.templated:
+            message = message.format_map(_Keep(values))
+        if suggestions is None:
+            suggestions = tuple(_suggestion(item, values, matched) for item in wording.rewrites)
+    return Finding.from_fields(
         rule=spec.id,
         name=spec.name,
         category=spec.category,
         level=spec.level,
-        message=_fill(spec.message, values),
+        message=message,
         start=mark.start,
         end=mark.end,
         text=matched,
@@ -282,9 +318,10 @@ def _finding(mark: Mark, spec: Any, text: str, lines: LineIndex, points: float) 
         weight=spec.weight,
         kind=spec.kind,
         signal=spec.is_signal,
-        suggestions=tuple(_suggestion(item, values, matched) for item in spec.rewrites),
+        suggestions=suggestions,
         sentence=text[mark.sentence_start : mark.sentence_end],
         sentence_start=mark.sentence_start,
+        part="body",
     )
 
 

@@ -20,7 +20,7 @@ from spacy.util import ensure_path
 
 from pushlint.checks import Check, compile_checks
 from pushlint.checks.prefilter import DocWords
-from pushlint.engine import Engine, Outcome, build_report
+from pushlint.engine import Engine, Outcome, Wordings, build_report
 from pushlint.nlp import capabilities
 from pushlint.rules.loader import LoadedRule, RuleSet, load_rules, rule_files
 from pushlint.turns import layout_of, text_of
@@ -49,7 +49,7 @@ class PushlintComponent:
         self.skipped: list[LoadedRule] = [r for r in ruleset.rules if r not in self.active]
         self.checks: list[Check] = compile_checks(self.nlp, self.active)
         self.engine = Engine(self.active, ruleset)
-        self.rules_by_id = {r.id: r for r in self.active}
+        self.wordings = Wordings({r.id: r for r in self.active})
 
     def outcome(self, doc: Doc) -> Outcome:
         """What the rules find in a doc the earlier components have annotated: all a
@@ -63,7 +63,7 @@ class PushlintComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         outcome = self.outcome(doc)
-        report = build_report(outcome, text_of(doc), self.rules_by_id, layout_of(doc))
+        report = build_report(outcome, text_of(doc), self.wordings, layout_of(doc))
         doc._.pushlint = report
         doc._.pushlint_outcome = outcome
         doc.spans[SPANS_KEY] = [

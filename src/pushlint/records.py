@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Level = Literal["info", "warning", "error"]
 LEVELS: tuple[Level, ...] = ("info", "warning", "error")
@@ -53,6 +53,15 @@ class Finding:
     part: str = "body"  # or "subject" for an email's subject line
     weight: float = 0.0  # the rule's weight, so a report can be re-scored after filtering
     kind: str = ""  # the rule's kind; "metric" findings judge the whole message
+
+    @classmethod
+    def from_fields(cls, **fields: Any) -> Finding:
+        """`Finding(**fields)` when every field is given, set the way unpickling sets a
+        frozen instance: a third of the frozen __init__'s cost, which counts when a
+        cached re-run words ten findings per file."""
+        finding = object.__new__(cls)
+        finding.__dict__.update(fields)
+        return finding
 
 
 @dataclass(frozen=True)

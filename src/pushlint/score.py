@@ -15,7 +15,6 @@ score before the 100 cap.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -59,15 +58,18 @@ def band_for(score: float) -> Band:
 
 def score_items(items: Sequence[Scorable]) -> Score:
     """Score findings given in message order (the order decides which repeat decays)."""
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     raw: list[float] = []
+    penalty = wanted_relief = 0.0
     for item in items:
-        repeat = seen[item.rule]
-        seen[item.rule] += 1
-        base = 0.0 if (item.level == "info" and not item.signal) else item.weight
-        raw.append(base * DECAY**repeat)
-    penalty = sum(p for p, item in zip(raw, items, strict=True) if not item.signal)
-    wanted_relief = sum(p for p, item in zip(raw, items, strict=True) if item.signal)
+        repeat = seen[item.rule] = seen.get(item.rule, -1) + 1
+        signal = item.signal
+        p = (0.0 if (item.level == "info" and not signal) else item.weight) * DECAY**repeat
+        raw.append(p)
+        if signal:
+            wanted_relief += p
+        else:
+            penalty += p
     relief = min(wanted_relief, RELIEF_CAP * penalty)
     scale = relief / wanted_relief if wanted_relief else 0.0
     points = tuple(
