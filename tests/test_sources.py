@@ -10,7 +10,7 @@ import pytest
 
 import pushlint
 from pushlint.records import Report
-from pushlint.sources import ReadOptions, read
+from pushlint.sources import ReadOptions, expand, read
 from pushlint.sources.mask import merge_fields
 
 from .conftest import EXAMPLES
@@ -229,3 +229,27 @@ def test_encodings(tmp_path: Path, data: bytes, note: str | None) -> None:
     report = lint(path)
     assert ("PL101", 1) in rules_at(report)
     assert any(note in n for n in report.notes) if note else not report.notes
+
+
+def test_a_folder_expands_to_readable_files_part_by_part_hidden_and_links_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [
+        "a/b.txt",
+        "a-b/c.md",  # "a-b" sorts after "a" part by part, before it character by character
+        "a/deep/d.eml",
+        "a/.drafts/x.txt",  # hidden folder
+        ".hidden.txt",
+        "notes.bin",  # not a suffix pushlint reads
+        "z.html",
+    ]:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("Hi", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)  # not followed
+    (tmp_path / "same.txt").symlink_to(tmp_path / "z.html")  # a linked file is read
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing")
+    expected = ["a/b.txt", "a/deep/d.eml", "a-b/c.md", "same.txt", "z.html"]
+    assert list(expand([str(tmp_path)])) == [str(tmp_path / n) for n in expected]
+    monkeypatch.chdir(tmp_path)
+    assert list(expand([".", "./a/"])) == [*expected, "a/b.txt", "a/deep/d.eml"]

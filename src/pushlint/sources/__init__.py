@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -62,18 +63,35 @@ def expand(paths: Iterable[str]) -> Iterator[str]:
     """Files in the order given; folders expand to the files pushlint reads, sorted,
     hidden ones skipped."""
     for raw in paths:
-        path = Path(raw)
-        if raw == STDIN or not path.is_dir():
+        if raw == STDIN or not os.path.isdir(raw):
             yield raw
             continue
-        for found in sorted(path.rglob("*")):
-            relative = found.relative_to(path).parts
-            if (
-                found.is_file()
-                and found.suffix.lower() in SUFFIXES
-                and not any(part.startswith(".") for part in relative)
-            ):
-                yield str(found)
+        found = list(_readable_files(str(Path(raw))))
+        # the order `sorted(Path.rglob(...))` gives: part by part, case-folded where the
+        # system's paths are
+        yield from sorted(found, key=lambda p: os.path.normcase(p).split(os.sep))
+
+
+def _readable_files(folder: str) -> Iterator[str]:
+    """Files under `folder` with a suffix pushlint reads, named as `Path(folder) / ...`
+    would name them. One scandir per folder: hidden folders (.git) are not even
+    entered, and symlinked folders are not followed."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except PermissionError:
+        return
+    prefix = "" if folder == "." else os.path.join(folder, "")
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _readable_files(prefix + entry.name)
+            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                yield prefix + entry.name
+        except OSError:
+            continue
 
 
 def read(
@@ -93,12 +111,12 @@ def read(
         )
     max_bytes, max_chars = options.max_bytes, options.max_chars
     try:
-        data = sys.stdin.buffer.read() if path == STDIN else _read_bytes(Path(path), max_bytes)
+        data = sys.stdin.buffer.read() if path == STDIN else _read_bytes(path, max_bytes)
     except _TooLarge as exc:
         return FileError(path, str(exc))
     except OSError as exc:
         return FileError(path, f"cannot read: {exc.strerror or exc}")
-    kind = options.input_format or SUFFIXES.get(Path(path).suffix.lower(), "text")
+    kind = options.input_format or SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
     try:
         message = _with_directives(_parse(path, data, kind, options, remembered))
     except ValueError as exc:
@@ -245,13 +263,16 @@ class _TooLarge(Exception):
     pass
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    if not path.exists():
-        raise OSError(2, "no such file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise _TooLarge(f"skipped: {size:,} bytes is over the {max_bytes:,}-byte limit")
-    return path.read_bytes()
+def _read_bytes(path: str, max_bytes: int) -> bytes:
+    """One open and one fstat: a cached re-run reads thousands of small files."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise _TooLarge(f"skipped: {size:,} bytes is over the {max_bytes:,}-byte limit")
+            return handle.read()
+    except FileNotFoundError:
+        raise OSError(2, "no such file") from None
 
 
 def decode(data: bytes) -> str:
