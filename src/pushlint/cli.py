@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from pushlint import __version__
 from pushlint.records import LEVELS, RunResult
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from pushlint.score_run import Executor
     from pushlint.stats import Stats
 
@@ -49,12 +50,16 @@ class FailLevel(StrEnum):
 
 
 def _stdout() -> Console:
+    from rich.console import Console  # not imported by a run that prints no Rich output
+
     return Console(
         highlight=False, soft_wrap=not sys.stdout.isatty(), no_color="NO_COLOR" in os.environ
     )
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -269,16 +274,15 @@ def check(
     except runner.SETUP_ERRORS as exc:
         raise _fail(str(exc)) from None
 
-    err = _stderr()
     for note in (*run.result.notes, *run.notes):
-        err.print(f"pushlint: note: {note}", markup=False)
+        _stderr().print(f"pushlint: note: {note}", markup=False)
     if not run.result.reports and not run.result.errors and not run.diffs:
-        err.print(
+        _stderr().print(
             "pushlint: warning: nothing to lint in: " + ", ".join(paths or ["."]), markup=False
         )
     if write_baseline is not None:
         count = runner.save_baseline(write_baseline, run.unfiltered)
-        err.print(f"pushlint: wrote {count} finding(s) to {write_baseline}", markup=False)
+        _stderr().print(f"pushlint: wrote {count} finding(s) to {write_baseline}", markup=False)
     if diff:
         print("".join(run.diffs), end="")
         raise typer.Exit(EXIT_ERROR if run.result.errors else EXIT_FINDINGS if run.diffs else 0)
@@ -344,11 +348,15 @@ def _write_chunks(chunks: Iterator[str], output: Path | None) -> None:
 
 
 def _file_console() -> Console:
+    from rich.console import Console
+
     return Console(record=True, file=io.StringIO(), width=120, color_system=None)
 
 
 def _plain_console() -> Console:
     """What `--output` files get: plain text, 120 columns, captured rather than printed."""
+    from rich.console import Console
+
     return Console(file=io.StringIO(), width=120, color_system=None)
 
 

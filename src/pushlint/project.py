@@ -10,13 +10,13 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pathspec
-
 from pushlint.config import Anchored, Config, ConfigError, find_config, load_config
 from pushlint.policy import Selection, known
 from pushlint.sources import STDIN, ReadOptions, expand
 
 if TYPE_CHECKING:
+    import pathspec
+
     from pushlint.gitdiff import ChangedLines
     from pushlint.rules.loader import RuleSet
 
@@ -234,6 +234,8 @@ _SPECS: dict[str, pathspec.PathSpec] = {}
 
 
 def _spec(pattern: str) -> pathspec.PathSpec:
+    import pathspec  # only when a config has `exclude` or `per-path` globs
+
     if pattern not in _SPECS:
         _SPECS[pattern] = pathspec.GitIgnoreSpec.from_lines([pattern])
     return _SPECS[pattern]

@@ -20,8 +20,6 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -121,6 +119,7 @@ def bounded(token: dict[str, Any], rule_id: str) -> dict[str, Any]:
 
 
 def _extension(attr: str, expression: str, rule_id: str) -> str:
+    import regex  # only where a pipeline is built: a cached run never imports it
     from spacy.tokens import Token
 
     digest = hashlib.sha1(f"{attr}\0{expression}\0{rule_id}".encode()).hexdigest()[:12]

@@ -9,14 +9,13 @@ errors here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:  # imported when a file is parsed: a run whose rule files are cached
+    import yaml  # (see `pushlint.cache`) does not pay for it
 
 Path_ = tuple[str | int, ...]
-# libyaml's loader when PyYAML was built with it (the wheels are): same nodes and marks,
-# several times faster than the pure-Python one.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,11 @@ def _mark(node: yaml.Node) -> Mark:
 
 def load_yaml_with_marks(text: str) -> tuple[Any, Marks]:
     """Parse one YAML document safely; return the data and the marks of every path."""
-    loader = _Loader(text)
+    import yaml
+
+    # libyaml's loader when PyYAML was built with it (the wheels are): same nodes and
+    # marks, several times faster than the pure-Python one.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         marks = Marks()
@@ -76,6 +79,8 @@ _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2
 
 
 def _build(loader: Any, node: yaml.Node, path: Path_, marks: Marks) -> Any:
+    import yaml
+
     marks.values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
         raise YamlProblem(_mark(node), f"unsupported YAML tag {node.tag!r}")
@@ -105,7 +110,22 @@ def marks_to_json(marks: Marks) -> dict[str, list[Any]]:
 
 
 def marks_from_json(data: dict[str, list[Any]]) -> Marks:
-    return Marks(
-        {tuple(path): Mark(line, column) for path, line, column in data["values"]},
-        {tuple(path): Mark(line, column) for path, line, column in data["keys"]},
-    )
+    return _StoredMarks(data)
+
+
+class _StoredMarks(Marks):
+    """Marks read back from the parse cache. They become lookups only when a problem
+    needs a position: loading a valid file, the usual case, never pays for it."""
+
+    def __init__(self, data: dict[str, list[Any]]) -> None:  # no super().__init__: lazy
+        if not isinstance(data.get("values"), list) or not isinstance(data.get("keys"), list):
+            raise ValueError("not stored marks")
+        self._data = data
+
+    @cached_property
+    def values(self) -> dict[Path_, Mark]:  # type: ignore[override]
+        return {tuple(path): Mark(line, column) for path, line, column in self._data["values"]}
+
+    @cached_property
+    def keys(self) -> dict[Path_, Mark]:  # type: ignore[override]
+        return {tuple(path): Mark(line, column) for path, line, column in self._data["keys"]}
