@@ -405,7 +405,8 @@ def apply_policy(
         ruleset,
         report_unused=settings.report_unused_disables,
     )
-    report = dataclasses.replace(report, fail_on=settings.fail_on, max_score=settings.max_score)
+    if (report.fail_on, report.max_score) != (settings.fail_on, settings.max_score):
+        report = dataclasses.replace(report, fail_on=settings.fail_on, max_score=settings.max_score)
     hidden = len(report.findings) - settings.max_findings
     if hidden > 0:  # the score still counts them; the listing stops
         report = dataclasses.replace(

@@ -309,13 +309,13 @@ def _encode(outcome: Outcome) -> str:
 def _mark(row: list[Any]) -> Mark:
     rule, start, end, sentence_start, sentence_end, captures, value = row
     return Mark(
-        str(rule),
-        int(start),
-        int(end),
-        int(sentence_start),
-        int(sentence_end),
-        tuple((str(n), int(s), int(e)) for n, s, e in captures) if captures else (),
-        None if value is None else float(value),
+        rule,
+        start,
+        end,
+        sentence_start,
+        sentence_end,
+        tuple(map(tuple, captures)) if captures else (),
+        value,
     )
 
 

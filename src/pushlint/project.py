@@ -70,6 +70,7 @@ class Project:
     _found: dict[Path, Path | None] = field(default_factory=dict)
     _locations: dict[str, Path] = field(default_factory=dict)
     _folders: dict[str, Path] = field(default_factory=dict)
+    _folder_configs: dict[str, Config] = field(default_factory=dict)
     _settings: dict[tuple[int, tuple[int, ...]], FileSettings] = field(default_factory=dict)
 
     @cached_property
@@ -85,7 +86,18 @@ class Project:
             return self._explicit
         if self.overrides.isolated or not self.discover:
             return self._configs.setdefault(None, Config())
-        found = find_config(self._location(path).parent, self._found)
+        if path == STDIN or os.path.islink(path):  # a linked file: its target's config
+            return self._config_at(self._location(path).parent)
+        folder = os.path.dirname(path)  # the files of a folder share its config
+        config = self._folder_configs.get(folder)
+        if config is None:
+            if len(self._folder_configs) >= 256:
+                self._folder_configs.clear()
+            config = self._folder_configs[folder] = self._config_at(self._location(path).parent)
+        return config
+
+    def _config_at(self, folder: Path) -> Config:
+        found = find_config(folder, self._found)
         if found not in self._configs:
             self._configs[found] = load_config(found) if found is not None else Config()
         return self._configs[found]

@@ -113,6 +113,12 @@ def analyse(text: str, *, seller: str | None = None) -> Layout:
     return Layout((), None, False, tuple(_minus_quotes(text, [(0, len(text))])))
 
 
+def is_call(text: str) -> bool:
+    """Whether the text reads as call notes (speaker turns): what `analyse(text).is_call`
+    says, without working out the seller's ranges."""
+    return bool(_turns(text))
+
+
 def layout_from_turns(
     text: str, spans: list[tuple[str, int, int]], *, seller: str | None = None
 ) -> Layout:

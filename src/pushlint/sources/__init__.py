@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pushlint.records import FileError
 from pushlint.sources.directives import Directive, find_directives
-from pushlint.turns import Layout, analyse
+from pushlint.turns import Layout, analyse, is_call
 
 if TYPE_CHECKING:
     from pushlint.sources.replies import Remembered
@@ -182,11 +182,11 @@ def _parse_text(
     if kind != "vtt" and kind != "srt":
         if options.seller:
             layout = analyse(text, seller=options.seller)
-        is_call = (layout or analyse(text)).is_call
+        call = layout.is_call if layout is not None else is_call(text)
         if options.include_quoted:
-            if not is_call:  # read everything, `>` quotes included
+            if not call:  # read everything, `>` quotes included
                 layout = Layout((), None, False, ((0, len(text)),))
-        elif not is_call:
+        elif not call:
             text, cut = mask_replies(text, remembered)
             if cut is not None:
                 notes.append(f"sign-off, signature or quoted text from line {cut} on not linted")
