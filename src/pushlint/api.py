@@ -445,6 +445,9 @@ def to_source(report: Report, message: Message) -> Report:
             changes["part"] = "subject"
         return dataclasses.replace(finding, **changes) if changes else finding
 
+    in_place = unmoved or (index is None and not message.line_map)
+    if in_place and not message.subject:  # positions are the file's already
+        return dataclasses.replace(report, path=message.path, notes=(*message.notes, *report.notes))
     return dataclasses.replace(
         report,
         path=message.path,

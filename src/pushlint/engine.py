@@ -285,20 +285,21 @@ def _score_fields(result: Score, items: Sequence[Finding]) -> dict[str, Any]:
 
 
 def _finding(mark: Mark, wording: Wording, text: str, lines: LineIndex, points: float) -> Finding:
+    _, start, end, sentence_start, sentence_end, captures, value = mark
     spec = wording.spec
-    matched = text[mark.start : mark.end]
-    line, column = lines.position(mark.start)
-    end_line, end_column = lines.position(mark.end)
+    matched = text[start:end]
+    line, column = lines.position(start)
+    end_line, end_column = lines.position(end)
     message = spec.message
     suggestions = wording.plain
     if wording.templated or suggestions is None:
-        values = {"match": " ".join(matched.split())}
-        for name, start, end in mark.captures:
-            values[name] = text[start:end]
-        if mark.value is not None:
-            values["value"] = format_value(mark.value, wording.metric)
+        values = _Keep(match=" ".join(matched.split()))
+        for name, capture_start, capture_end in captures:
+            values[name] = text[capture_start:capture_end]
+        if value is not None:
+            values["value"] = format_value(value, wording.metric)
         if wording.templated:
-            message = message.format_map(_Keep(values))
+            message = message.format_map(values)
         if suggestions is None:
             suggestions = tuple(_suggestion(item, values, matched) for item in wording.rewrites)
     return Finding.from_fields(
@@ -307,8 +308,8 @@ def _finding(mark: Mark, wording: Wording, text: str, lines: LineIndex, points: 
         category=spec.category,
         level=spec.level,
         message=message,
-        start=mark.start,
-        end=mark.end,
+        start=start,
+        end=end,
         text=matched,
         line=line,
         column=column,
@@ -317,10 +318,10 @@ def _finding(mark: Mark, wording: Wording, text: str, lines: LineIndex, points: 
         points=points,
         weight=spec.weight,
         kind=spec.kind,
-        signal=spec.is_signal,
+        signal=wording.row.signal,
         suggestions=suggestions,
-        sentence=text[mark.sentence_start : mark.sentence_end],
-        sentence_start=mark.sentence_start,
+        sentence=text[sentence_start:sentence_end],
+        sentence_start=sentence_start,
         part="body",
     )
 

@@ -136,6 +136,8 @@ def layout_from_turns(
 
 
 def _turns(text: str, seller: str | None = None) -> list[Turn]:
+    if text.count(":") < MIN_TURNS:  # each label ends in a colon: most emails stop here
+        return []
     labels = [m for m in _TURN.finditer(text) if m.group("speaker").lower() not in NOT_SPEAKERS]
     speakers = {m.group("speaker").lower() for m in labels}
     if len(labels) < MIN_TURNS or len(speakers) < 2:
