@@ -60,7 +60,8 @@ def score_items(items: Sequence[Scorable]) -> Score:
     """Score findings given in message order (the order decides which repeat decays)."""
     seen: dict[str, int] = {}
     raw: list[float] = []
-    penalty = wanted_relief = 0.0
+    penalty: float = 0  # int 0 when nothing is summed, as sum() gives: JSON prints 0
+    wanted_relief: float = 0
     for item in items:
         repeat = seen[item.rule] = seen.get(item.rule, -1) + 1
         signal = item.signal
