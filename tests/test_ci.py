@@ -340,6 +340,13 @@ def test_statistics(repo: Path) -> None:
     result = run("check", ".", "--statistics", "-f", "json", cwd=repo)
     counts = {row["rule"]: row["count"] for row in json.loads(result.stdout)}
     assert counts["PL302"] == 2 and counts["PL304"] == 2
+    # the table written to --output: the same counts, plain text, nothing on stdout
+    written = run("check", ".", "--statistics", "-o", "stats.txt", cwd=repo)
+    assert written.stdout == ""
+    table = (repo / "stats.txt").read_text(encoding="utf-8")
+    assert "\x1b" not in table and table.endswith("\n") and not table.endswith("\n\n")
+    rows = {m[1]: int(m[0]) for m in re.findall(r"^\s*(\d+)\s+(PL\d+)\b", table, re.M)}
+    assert rows == counts
 
 
 # ------------------------------------------------------------------ exit codes

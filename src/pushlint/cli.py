@@ -304,10 +304,14 @@ def _emit(run, output_format: CheckFormat, output: Path | None, statistics: bool
 
         if output_format is CheckFormat.json:
             text = statistics_format.render_json(result)
+        elif output is None:
+            statistics_format.render(result, _stdout())
+            return
         else:
-            console = _file_console() if output else _stdout()
-            statistics_format.render(result, console)
-            text = console.export_text() if output else None
+            console = _plain_console()
+            with console.capture() as captured:
+                statistics_format.render(result, console)
+            text = captured.get()
     elif output_format is CheckFormat.pretty:
         from pushlint.formatters import pretty
 
@@ -320,8 +324,6 @@ def _emit(run, output_format: CheckFormat, output: Path | None, statistics: bool
         sarif = output_format is CheckFormat.sarif
         chunks = runner.render_chunks(result, output_format.value, run.rules if sarif else ())
         _write_chunks(chunks, output)
-        return
-    if text is None:
         return
     _write_chunks(iter([text.rstrip("\n")]), output)
 
@@ -345,12 +347,6 @@ def _write_chunks(chunks: Iterator[str], output: Path | None) -> None:
         write_atomic(output, encoded())
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc}") from None
-
-
-def _file_console() -> Console:
-    from rich.console import Console
-
-    return Console(record=True, file=io.StringIO(), width=120, color_system=None)
 
 
 def _plain_console() -> Console:
