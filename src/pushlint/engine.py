@@ -102,8 +102,8 @@ class Engine:
         )
 
     def _suppressed(self, hit: Hit, hits: Sequence[Hit], sentence_of: list[int]) -> bool:
+        own: tuple[int, int] | None = None  # the hit's sentences, found once if needed
         for refs, within in self._unless.get(hit.rule.id, ()):
-            own = _sentences(hit, sentence_of)
             for other in hits:
                 if other is hit or other.rule.id not in refs:
                     continue
@@ -113,6 +113,7 @@ class Engine:
                     if other.start < hit.end and hit.start < other.end:
                         return True
                     continue
+                own = own or _sentences(hit, sentence_of)
                 theirs = _sentences(other, sentence_of)
                 reach = 1 if within == "adjacent" else 0
                 if theirs[0] <= own[1] + reach and own[0] <= theirs[1] + reach:
