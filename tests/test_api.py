@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,6 +52,28 @@ def test_an_unreadable_input_is_reported_and_the_rest_still_linted(tmp_path: Pat
     # not UTF-8: decoded with a stated guess rather than refused
     assert any("not UTF-8" in note for note in result.reports[0].notes)
     assert all(isinstance(e, FileError) for e in result.errors)
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_and_the_rest_still_linted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ["a.txt", "locked/b.txt", "z/c.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("We are the leading provider.", encoding="utf-8")
+    locked = str(tmp_path / "locked")
+    listing = os.scandir
+
+    def refuse(path: str = ".") -> Any:  # chmod 000 does not stop root, who runs CI
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    result = pushlint.lint_paths([tmp_path])
+    assert [Path(r.path).name for r in result.reports] == ["a.txt", "c.txt"]
+    assert [(e.path, e.problem) for e in result.errors] == [
+        (locked, "cannot read: Permission denied")
+    ]
 
 
 def test_utf8_bom_and_utf16_inputs_are_decoded(tmp_path: Path) -> None:

@@ -75,11 +75,13 @@ def expand(paths: Iterable[str]) -> Iterator[str]:
 def _readable_files(folder: str) -> Iterator[str]:
     """Files under `folder` with a suffix pushlint reads, named as `Path(folder) / ...`
     would name them. One scandir per folder: hidden folders (.git) are not even
-    entered, and symlinked folders are not followed."""
+    entered, and symlinked folders are not followed. A folder that cannot be listed is
+    passed on as if it were a file, so that reading it reports why and the run fails."""
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
-    except PermissionError:
+    except OSError:
+        yield folder
         return
     prefix = "" if folder == "." else os.path.join(folder, "")
     for entry in entries:
@@ -273,6 +275,11 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
             return handle.read()
     except FileNotFoundError:
         raise OSError(2, "no such file") from None
+    except IsADirectoryError:
+        # only a folder that could not be listed gets here: listing it again says why
+        with os.scandir(path):
+            pass
+        raise OSError(21, "a folder, not a file") from None
 
 
 def decode(data: bytes) -> str:
