@@ -65,3 +65,34 @@ def test_call_metrics_do_not_apply_to_emails() -> None:
     text = "Hi Ana,\n\n" + " ".join(["Our platform covers forecasting and coaching."] * 30)
     rules = {f.rule for f in pushlint.lint_text(text).findings}
     assert not rules & {"PL861", "PL862", "PL863"}
+
+
+def test_a_block_of_fields_in_an_email_is_not_a_call() -> None:
+    text = (
+        "Hi Dana,\n\nWe are the leading provider of CRM software.\n\n"
+        "Seats: 40 at $30 each\nSetup: one-off fee of $500\nSupport: included, 24/7\n"
+    )
+    assert not analyse(text).is_call
+    assert "PL101" in {f.rule for f in pushlint.lint_text(text).findings}
+
+
+def test_labels_with_a_company_or_side_and_timestamps_are_turns() -> None:
+    text = (
+        "[00:00:05] Dana (Acme): How do renewals work today?\n"
+        "[00:00:11] Tom (Customer): Our vendor is the leading provider, they say.\n"
+        "[00:00:20] Dana (Acme): What breaks first when the spreadsheet gets out of date?\n"
+        "[00:00:31] Tom (Customer): The forecast.\n"
+    )
+    layout = analyse(text)
+    assert [t.speaker for t in layout.turns] == ["Dana", "Tom", "Dana", "Tom"]
+    assert [t.seller for t in layout.turns] == [True, False, True, False]
+    assert layout.note() is None  # "(Customer)" says who buys: nothing was guessed
+    assert not layout.by_seller(text.index("leading provider"))
+    company_only = text.replace("(Customer)", "(Globex)")
+    assert [t.seller for t in analyse(company_only, seller="Tom").turns] == [
+        False,
+        True,
+        False,
+        True,
+    ]
+    assert "first speaker" in (analyse(company_only).note() or "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -31,7 +32,11 @@ NOT_SPEAKERS = frozenset(
      "mobile", "tel", "office", "http", "https", "warning", "important", "reminder"}
 )  # fmt: skip
 _TURN = re.compile(
-    r"^[ \t]*(?P<speaker>[A-Za-z][\w.'\-]*(?:[ \t][A-Za-z][\w.'\-]*){0,2})[ \t]*:[ \t]+(?=\S)",
+    r"^[ \t]*"
+    r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?[ \t]+)?"  # [00:01:23] Dana:
+    r"(?P<speaker>[A-Za-z][\w.'\-]*(?:[ \t][A-Za-z][\w.'\-]*){0,2})"
+    r"(?:[ \t]*\((?P<side>[^()\n:]{1,40})\))?"  # Dana (Acme):, Tom (Customer):
+    r"[ \t]*:[ \t]+(?=\S)",
     re.MULTILINE,
 )
 _QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
@@ -101,14 +106,11 @@ class Layout:
 
 def analyse(text: str, *, seller: str | None = None) -> Layout:
     """Find speaker turns (if the text is call notes) and the seller's own text."""
-    turns = _turns(text, seller)
+    turns, guessed = _turns(text, seller)
     if turns:
         seller_turns = [t for t in turns if t.seller]
         writer = [(t.text_start, t.end) for t in seller_turns]
         seller_name = seller_turns[0].speaker if seller_turns else seller
-        guessed = seller is None and not any(
-            t.speaker.lower() in SELLER_LABELS | BUYER_LABELS for t in turns
-        )
         return Layout(tuple(turns), seller_name, guessed, tuple(_minus_quotes(text, writer)))
     return Layout((), None, False, tuple(_minus_quotes(text, [(0, len(text))])))
 
@@ -116,7 +118,7 @@ def analyse(text: str, *, seller: str | None = None) -> Layout:
 def is_call(text: str) -> bool:
     """Whether the text reads as call notes (speaker turns): what `analyse(text).is_call`
     says, without working out the seller's ranges."""
-    return bool(_turns(text))
+    return bool(_turns(text)[0])
 
 
 def layout_from_turns(
@@ -135,20 +137,38 @@ def layout_from_turns(
     return Layout(turns, name, guessed, writer)
 
 
-def _turns(text: str, seller: str | None = None) -> list[Turn]:
+def _turns(text: str, seller: str | None = None) -> tuple[list[Turn], bool]:
+    """The turns (none if the text is not call notes), and whether the seller was
+    guessed: no `--seller` and no label saying who sells or buys."""
     if text.count(":") < MIN_TURNS:  # each label ends in a colon: most emails stop here
-        return []
+        return [], False
     labels = [m for m in _TURN.finditer(text) if m.group("speaker").lower() not in NOT_SPEAKERS]
-    speakers = {m.group("speaker").lower() for m in labels}
-    if len(labels) < MIN_TURNS or len(speakers) < 2:
-        return []
-    seller = seller.lower() if seller else _pick_seller([m.group("speaker") for m in labels])
+    said = Counter(m.group("speaker").lower() for m in labels)
+    # a conversation comes back to someone: "Seats: 40 / Setup: $500 / Support: 24/7" in
+    # an email is a list of fields, not three people talking
+    if len(labels) < MIN_TURNS or len(said) < 2 or max(said.values()) < 2:
+        return [], False
+    roles = [_role(m) for m in labels]
+    if seller:
+        wanted = seller.lower()
+        chosen = {
+            i for i, m in enumerate(labels) if wanted in (m.group("speaker").lower(), roles[i])
+        }
+    else:
+        picked = _pick_seller(roles)
+        chosen = {i for i, role in enumerate(roles) if role == picked}
     turns = []
     for i, match in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        speaker = match.group("speaker")
-        turns.append(Turn(speaker, match.start(), match.end(), end, speaker.lower() == seller))
-    return turns
+        turns.append(Turn(match.group("speaker"), match.start(), match.end(), end, i in chosen))
+    guessed = not seller and not any(role in SELLER_LABELS | BUYER_LABELS for role in roles)
+    return turns, guessed
+
+
+def _role(label: re.Match[str]) -> str:
+    """Who a label says is talking: "Tom (Customer)" is the customer, "Dana (Acme)" is Dana."""
+    side = (label.group("side") or "").strip().lower()
+    return side if side in SELLER_LABELS | BUYER_LABELS else label.group("speaker").lower()
 
 
 def _pick_seller(speakers: list[str]) -> str:

@@ -59,11 +59,12 @@ def _report(report: Report, console: Console) -> None:
         lines.append(Text(f"  note: {note}", style="dim"))
     if report.call:
         call = report.call
+        questions = call.get("rep_questions", 0)
         lines.append(
             Text(
                 f"  call: rep talk share {call.get('rep_talk_share', 0):.0%}, "
-                f"{call.get('rep_questions', 0):g} questions from the rep, longest rep "
-                f"monologue {call.get('rep_longest_monologue', 0):g} words",
+                f"{questions:g} question{'' if questions == 1 else 's'} from the rep, "
+                f"longest rep monologue {call.get('rep_longest_monologue', 0):g} words",
                 style="cyan",
             )
         )
