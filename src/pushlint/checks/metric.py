@@ -167,23 +167,29 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
     needs={"parse"},
     summary=(
         "How often the seller's text refers to the reader's own things or actions: "
-        "'your' + a noun (your team, your renewal) and 'you' as the subject of a verb."
+        "'your' + a noun (your team, your renewal), 'you' as the subject of a verb, and "
+        "'yours' wherever it stands (teams like yours)."
     ),
-    possessives=["your", "yours", "ur"],
+    possessives=["your", "ur"],
     subjects=["you", "u"],
+    pronouns=["yours"],
 )
 def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
     strings = doc.vocab.strings
     possessives = {strings.add(w.lower()) for w in params["possessives"]}
     subjects = {strings.add(w.lower()) for w in params["subjects"]}
+    # "yours" is never a `poss` child: it stands for the reader's thing as a noun would
+    pronouns = {strings.add(w.lower()) for w in params.get("pronouns", ())}
     poss, nsubj, nsubjpass = strings["poss"], strings["nsubj"], strings["nsubjpass"]
     layout = layout_of(doc)
     count = 0
     # Read the columns once instead of building a Token per word: this runs on every message.
     columns = doc.to_array(["LOWER", "DEP"]).tolist() if len(doc) else []
     for i, (lower, dep) in enumerate(columns):
-        if (lower in possessives and dep == poss) or (
-            lower in subjects and dep in (nsubj, nsubjpass)
+        if (
+            (lower in possessives and dep == poss)
+            or (lower in subjects and dep in (nsubj, nsubjpass))
+            or lower in pronouns
         ):
             count += layout.by_seller(doc[i].idx)
     start, end = _first_sentence(doc)
