@@ -73,6 +73,8 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
         "talk", "meet", "discuss", "speak", "chat", "look", "review", "go", "start", "plan",
         "decide", "help", "do", "wait", "try", "see", "compare", "walk", "find", "pick",
         "figure", "agree", "work", "schedule", "set", "sit", "map", "check", "test", "keep",
+        # "we noticed your page loads slowly": the seller attending to the reader
+        "notice",
     ],
 }  # fmt: skip
 
