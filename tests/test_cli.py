@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from pushlint import __version__
@@ -132,6 +136,20 @@ def test_version_and_help() -> None:
     assert run("--version").output.strip() == f"pushlint {__version__}"
     result = run("--help")
     assert result.exit_code == 0 and "check" in result.output and "explain" in result.output
+
+
+def test_every_command_summary_is_one_line_in_help() -> None:
+    """Typer's rich help keeps a docstring's line breaks in the command list, so a
+    summary wrapped in the source showed up broken mid-sentence in `pushlint --help`."""
+
+    def summaries(group: Any) -> Iterator[tuple[str, str]]:
+        for name, command in group.commands.items():
+            yield name, inspect.cleandoc(command.help or "").split("\n\n")[0]
+            if hasattr(command, "commands"):
+                yield from summaries(command)
+
+    broken = [name for name, first in summaries(typer.main.get_command(app)) if "\n" in first]
+    assert not broken
 
 
 def test_readme_documents_every_rule_category() -> None:

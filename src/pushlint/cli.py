@@ -721,8 +721,9 @@ def stats(
     include_quoted: IncludeQuotedOption = False,
     seller: SellerOption = None,
 ) -> None:
-    """Corpus statistics: score distribution, findings per rule and category, worst
-    messages; for scored output also scores per author, team and month."""
+    """Corpus statistics: scores, findings per rule and category, worst messages.
+
+    For scored output (from `pushlint score`) also scores per author, team and month."""
     from pushlint.formatters import stats as stats_format
     from pushlint.stats import corpus_stats
 
@@ -926,9 +927,10 @@ def score(
         ),
     ] = None,
 ) -> None:
-    """Score a whole CRM export: one row per message (id, metadata, score, band, points
-    per category, findings per rule) to Parquet or JSON Lines. No message text is
-    written unless --include-text."""
+    """Score a whole CRM export to Parquet or JSON Lines, one row per message.
+
+    Each row holds the id, metadata, score, band, points per category and findings per
+    rule. No message text is written unless --include-text."""
     from pushlint import runner
     from pushlint.exports import Columns, ExportError
     from pushlint.project import Project
