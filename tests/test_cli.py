@@ -138,17 +138,18 @@ def test_version_and_help() -> None:
     assert result.exit_code == 0 and "check" in result.output and "explain" in result.output
 
 
-def test_every_command_summary_is_one_line_in_help() -> None:
-    """Typer's rich help keeps a docstring's line breaks in the command list, so a
-    summary wrapped in the source showed up broken mid-sentence in `pushlint --help`."""
+def test_help_paragraphs_are_not_broken_at_the_sources_line_width() -> None:
+    """Typer's rich help keeps a docstring's single line breaks, so a paragraph wrapped
+    in the source showed up broken mid-sentence in `pushlint --help`."""
 
-    def summaries(group: Any) -> Iterator[tuple[str, str]]:
+    def paragraphs(group: Any) -> Iterator[tuple[str, str]]:
         for name, command in group.commands.items():
-            yield name, inspect.cleandoc(command.help or "").split("\n\n")[0]
+            for paragraph in inspect.cleandoc(command.help or "").split("\n\n"):
+                yield name, paragraph
             if hasattr(command, "commands"):
-                yield from summaries(command)
+                yield from paragraphs(command)
 
-    broken = [name for name, first in summaries(typer.main.get_command(app)) if "\n" in first]
+    broken = [name for name, text in paragraphs(typer.main.get_command(app)) if "\n" in text]
     assert not broken
 
 

@@ -826,8 +826,9 @@ def report(
 ) -> None:
     """Write one self-contained HTML report: charts, and every message with its findings.
 
-    The report contains the messages' text (that is what it is for); keep it where the
-    messages themselves may be kept."""
+    The report holds the messages' text (that is what it is for).
+
+    Keep it where the messages themselves may be kept."""
     from pushlint.formatters import html as html_format
 
     if _scored_inputs(paths):
@@ -929,8 +930,9 @@ def score(
 ) -> None:
     """Score a whole CRM export to Parquet or JSON Lines, one row per message.
 
-    Each row holds the id, metadata, score, band, points per category and findings per
-    rule. No message text is written unless --include-text."""
+    Each row holds the id, metadata, score, band, points per category and findings per rule.
+
+    No message text is written unless --include-text."""
     from pushlint import runner
     from pushlint.exports import Columns, ExportError
     from pushlint.project import Project
