@@ -104,6 +104,12 @@ def test_pyproject_without_the_section_is_not_a_config(repo: Path) -> None:
         ("pushlint.yaml", "select: [ALL]\nfail_onn: error\n", ":2:1: unknown key 'fail_onn'"),
         (".pushlint.yaml", "levels:\n  PL302: loud\n", ":2:10: levels.PL302"),
         (
+            "pushlint.yaml",
+            "fail-on: yes\n",
+            ":1:10: fail-on: Input should be 'info', 'warning' "
+            "or 'error' (YAML reads unquoted yes/no/on/off/true/false as booleans: quote it)",
+        ),
+        (
             "pyproject.toml",
             '[tool.pushlint]\nselect = ["ALL"]\nexlude = ["x"]\n',
             ":3:1: unknown key 'exlude' (did you mean 'exclude'?)",
@@ -144,6 +150,14 @@ def test_levels_prefer_the_most_specific_name(repo: Path) -> None:
     )
     out = run("check", "templates/pushy.txt", "-f", "concise", cwd=repo).stdout
     assert "error [PL302]" in out and "info [PL304]" in out
+
+
+def test_an_unquoted_off_level_turns_the_rule_off(repo: Path) -> None:
+    # YAML reads an unquoted `off` as false; the user meant the level "off"
+    (repo / "pushlint.yaml").write_text("levels:\n  PL302: off\n", "utf-8")
+    result = run("check", "templates/pushy.txt", "-f", "concise", cwd=repo)
+    assert "[PL302]" not in result.stdout and "[PL304]" in result.stdout
+    assert result.exit_code == 1
 
 
 def test_per_path_overrides_and_excludes(repo: Path) -> None:

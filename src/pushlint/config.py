@@ -15,9 +15,9 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from pushlint.rules.yamlmarks import Mark, Marks, YamlProblem, load_yaml_with_marks
 from pushlint.sources import MAX_BYTES, MAX_CHARS
@@ -25,7 +25,15 @@ from pushlint.sources import MAX_BYTES, MAX_CHARS
 CONFIG_NAMES = (".pushlint.yaml", "pushlint.yaml", "pyproject.toml")
 PRESET_PREFIX = "pushlint:"
 MAX_FINDINGS = 500  # per file; more are counted in the score but not listed
-LevelOrOff = Literal["info", "warning", "error", "off"]
+
+
+def _yaml_off(value: Any) -> Any:
+    """`PL152: off` unquoted is YAML's boolean false (and `false` in TOML): the user wrote
+    "off", so it means "off" rather than an error saying it should be 'off'."""
+    return "off" if value is False else value
+
+
+LevelOrOff = Annotated[Literal["info", "warning", "error", "off"], BeforeValidator(_yaml_off)]
 FailLevel = Literal["info", "warning", "error"]
 
 
@@ -275,7 +283,10 @@ def _problems(exc: ValidationError, path: Path, marks: Marks) -> str:
             continue
         mark = marks.find(loc)
         where = ".".join(str(p) for p in loc)
-        lines.append((mark.line, mark.column, f"{where}: {error['msg']}"))
+        problem = f"{where}: {error['msg']}"
+        if isinstance(error.get("input"), bool) and "bool" not in error["type"]:
+            problem += " (YAML reads unquoted yes/no/on/off/true/false as booleans: quote it)"
+        lines.append((mark.line, mark.column, problem))
     return "\n".join(f"{path}:{line}:{col}: {problem}" for line, col, problem in sorted(lines))
 
 
