@@ -126,6 +126,13 @@ def test_explain_shows_what_why_example_and_rewrite() -> None:
     assert run("explain", "vendor-period-deadline").output == result.output
 
 
+def test_explain_a_signal_does_not_offer_its_near_misses_as_advice() -> None:
+    output = run("explain", "PL604").output
+    assert "What it rewards" in output and "Not counted" in output
+    assert "Use instead" not in output and "level warning" not in output
+    assert "I'll send the contract over this afternoon." in output.split("Not counted")[1]
+
+
 def test_explain_unknown_rule_exits_2() -> None:
     result = run("explain", "PL999")
     assert result.exit_code == 2

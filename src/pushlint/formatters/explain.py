@@ -15,9 +15,10 @@ from pushlint.rules.schema import MARK_RE
 def render(rule: LoadedRule, console: Console) -> None:
     spec = rule.spec
     console.print(Text.assemble((f"{spec.id} {spec.name}", "bold magenta")))
+    level = "" if spec.is_signal else f" · level {spec.level}"  # a signal is never a fault
     console.print(
         Text(
-            f"{spec.kind} rule in {spec.category} · level {spec.level} · weight {spec.weight:g}"
+            f"{spec.kind} rule in {spec.category}{level} · weight {spec.weight:g}"
             f" · pack {rule.pack} ({rule.file})",
             style="dim",
         )
@@ -28,7 +29,13 @@ def render(rule: LoadedRule, console: Console) -> None:
         console.print(Text("\nExample", style="bold"))
         for example in spec.examples.flag:
             console.print(Text("  ") + _marked(example.strip(), console))
-    if spec.rewrite or spec.examples.pass_:
+    if spec.is_signal and spec.examples.pass_:
+        # a signal's pass examples are near misses, not advice: "I'll send the contract
+        # over" does not earn readers-request, and is no better for it
+        console.print(Text("\nNot counted", style="bold"))
+        for example in spec.examples.pass_:
+            console.print(Text.assemble("  ", ("no ", "yellow"), example.strip()))
+    elif spec.rewrite or spec.examples.pass_:
         console.print(Text("\nUse instead", style="bold"))
         for item in spec.rewrites:
             console.print(Text.assemble("  ", ("-> ", "green"), item.text))
