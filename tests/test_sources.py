@@ -168,6 +168,21 @@ def test_merge_fields_are_opaque_names_of_the_same_length() -> None:
         assert not report.findings
 
 
+def test_a_merge_field_acting_in_a_template_counts_as_the_reader(tmp_path: Path) -> None:
+    # "{{company}} opened a warehouse" is about the reader's company; the greeting's
+    # {{first_name}} alone says nothing about the reader's team, plans or actions
+    body = (
+        "opened a second warehouse in {{city}}. A new site usually means pick errors climb "
+        "for the first three months.\n\nWould a one-page comparison help?\n"
+    )
+    about_them = tmp_path / "about-them.md"
+    about_them.write_text("Hi {{first_name}},\n\nI noticed {{company}} " + body, "utf-8")
+    about_us = tmp_path / "about-us.md"
+    about_us.write_text("Hi {{first_name}},\n\nI noticed a retailer " + body, "utf-8")
+    assert "PL152" not in {f.rule for f in lint(about_them).findings}
+    assert "PL152" in {f.rule for f in lint(about_us).findings}
+
+
 # --- transcripts -------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pushlint.checks.base import Hit, Trace
 from pushlint.rules.loader import LoadedRule
+from pushlint.sources.mask import is_stand_in
 from pushlint.turns import layout_of, text_of, words_in
 
 if TYPE_CHECKING:  # the rule schema imports METRICS: a cached run never loads numpy
@@ -169,8 +170,9 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
     needs={"parse"},
     summary=(
         "How often the seller's text refers to the reader's own things or actions: "
-        "'your' + a noun (your team, your renewal), 'you' as the subject of a verb, and "
-        "'yours' wherever it stands (teams like yours)."
+        "'your' + a noun (your team, your renewal), 'you' as the subject of a verb, "
+        "'yours' wherever it stands (teams like yours), and a merge field as a subject or "
+        "owner ({{company}} opened a warehouse)."
     ),
     possessives=["your", "ur"],
     subjects=["you", "u"],
@@ -192,6 +194,8 @@ def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
             (lower in possessives and dep == poss)
             or (lower in subjects and dep in (nsubj, nsubjpass))
             or lower in pronouns
+            # a template's {{company}} doing or owning something is the reader's company
+            or (dep in (nsubj, nsubjpass, poss) and is_stand_in(doc[i].text))
         ):
             count += layout.by_seller(doc[i].idx)
     start, end = _first_sentence(doc)

@@ -36,6 +36,12 @@ def name_like(length: int) -> str:
     return ("X" + "x" * (length - 1)) if length > 0 else ""
 
 
+def is_stand_in(word: str) -> bool:
+    """Whether a word is a merge field's stand-in (see `name_like`). Fields stand for the
+    recipient's data ({{company}}, [First Name]), which a metric may count as the reader."""
+    return len(word) >= 3 and word[0] == "X" and word[1:] == "x" * (len(word) - 1)
+
+
 def merge_fields(text: str) -> str:
     """Merge fields become opaque names of the same length."""
     return MERGE_FIELDS.sub(lambda m: name_like(len(m.group(0))), text)
