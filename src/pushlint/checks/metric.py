@@ -250,23 +250,29 @@ def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
     needs={"sents"},
     summary=(
         "Questions about the customer's situation: sentences ending in '?' that address "
-        "the reader and are not a meeting ask or a nag (none of `exclude_words`)."
+        "the reader and are not a meeting ask or a nag (none of `exclude_words`; "
+        "`soft_exclude_words` only when no `process_words` is there: 'When will you "
+        "decide?' is a nag, 'What would you need to see to decide?' asks about their process)."
     ),
     customer_words=["you", "your", "yours", "you're", "you've", "you'd"],
     exclude_words=[
         "minutes", "call", "demo", "chat", "meeting", "meet", "calendar", "slot", "free",
-        "available", "open", "interested", "email", "emails", "message", "see", "receive",
-        "sign", "contract", "time", "confirm", "decision", "decide", "forward", "proceed",
+        "available", "open", "interested", "email", "emails", "message", "receive",
+        "sign", "contract", "time", "confirm", "forward", "proceed",
         "thoughts", "update", "ready", "commit", "approve", "proposal", "quote", "deal",
         "order", "pricing", "price", "discount", "offer", "talk", "connect", "hear", "respond",
         "reply", "back", "person", "still", "either",
     ],
+    soft_exclude_words=["see", "decide", "decision"],
+    process_words=["need", "needs", "else", "criteria", "process", "involved", "weigh", "weighs"],
 )  # fmt: skip
 def _customer_questions(doc: Doc, params: dict[str, Any]) -> MetricValue:
     if "?" not in text_of(doc):
         return MetricValue(0.0)
     customer = {w.lower() for w in params["customer_words"]}
     exclude = {w.lower() for w in params["exclude_words"]}
+    soft = {w.lower() for w in params.get("soft_exclude_words", ())}
+    process = {w.lower() for w in params.get("process_words", ())}
     found: list[tuple[int, int]] = []
     layout = layout_of(doc)
     for sent in doc.sents:
@@ -274,7 +280,9 @@ def _customer_questions(doc: Doc, params: dict[str, Any]) -> MetricValue:
         if not words or words[-1].text != "?" or not layout.by_seller(words[-1].idx):
             continue
         lowered = {t.lower_ for t in words}
-        if lowered & customer and not lowered & exclude:
+        if not lowered & customer or lowered & exclude:
+            continue
+        if not lowered & soft or lowered & process:
             found.append((sent.start, sent.end))
     return MetricValue(float(len(found)), found)
 
