@@ -93,6 +93,24 @@ def test_rules_test_reports_expected_and_actual_spans_and_exits_1(tmp_path: Path
     assert "FAIL PL801 pass" in result.output and "fired on: 'best-in-class'" in result.output
 
 
+def test_rules_test_fails_a_rewrite_that_the_rules_would_flag(tmp_path: Path) -> None:
+    team = _team_pack(tmp_path)
+    pack = team / "buzzwords.yaml"
+    old = "      - Delete it; the sentence usually reads better without it.\n"
+    text = pack.read_text(encoding="utf-8")
+    assert old in text
+    pack.write_text(
+        text.replace(
+            old, old + "      - 'Say instead: \"Our best-in-class <product> saves time.\"'\n"
+        ),
+        encoding="utf-8",
+    )
+    result = run("rules", "test", str(team))
+    assert result.exit_code == 1
+    assert "FAIL PL801 rewrite: Our best-in-class Xxxx saves time." in result.output
+    assert "fired on: 'PL801 best-in-class'" in result.output
+
+
 def test_rules_validate_names_file_line_and_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(

@@ -571,9 +571,9 @@ def rules_test(
     model: ModelOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show failures only.")] = False,
 ) -> None:
-    """Run every rule's `flag` and `pass` examples (and *.tests.yaml next to the packs)."""
+    """Run every rule's examples and check that its suggested rewrites raise no flag."""
     from pushlint.api import get_linter
-    from pushlint.examples import extra_examples, run_examples, run_extra
+    from pushlint.examples import extra_examples, run_examples, run_extra, run_rewrites
     from pushlint.formatters import rules as rules_format
     from pushlint.nlp import ModelError
     from pushlint.rules.loader import RuleFileError, rule_files, shipped_packs_dir
@@ -591,6 +591,7 @@ def rules_test(
         results.extend(run_examples(linter, rule))
         if rule.id in extras:
             results.extend(run_extra(linter, rule, *extras[rule.id]))
+        results.extend(run_rewrites(linter, rule))
     console = _stdout()
     rules_format.render_results([r for r in results if not (quiet and r.ok)], console)
     missing = [r.id for r in chosen if not (r.spec.examples.flag and r.spec.examples.pass_)]
@@ -599,9 +600,10 @@ def rules_test(
         console.print(
             f"rules without both flag and pass examples: {', '.join(missing)}", markup=False
         )
+    rewrites = sum(r.kind == "rewrite" for r in results)
     console.print(
-        f"{len(chosen)} rules, {len(results)} examples: "
-        f"{len(results) - len(failed)} passed, {len(failed)} failed",
+        f"{len(chosen)} rules, {len(results) - rewrites} examples and {rewrites} suggested "
+        f"rewrites: {len(results) - len(failed)} passed, {len(failed)} failed",
         markup=False,
     )
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)

@@ -60,7 +60,7 @@ def render_results(results: Sequence[ExampleResult], console: Console) -> None:
             Text.assemble((mark, style), f" {result.rule} {result.kind}: ", result.text.strip())
         )
         if not result.ok:
-            if result.kind == "pass":
+            if result.kind != "flag":  # a pass example or a suggested rewrite
                 console.print(
                     f"       fired on: {', '.join(repr(a) for a in result.actual)}", markup=False
                 )
