@@ -82,12 +82,15 @@ def test_eml_with_only_html_reads_the_visible_text(tmp_path: Path) -> None:
     path = _mime(
         tmp_path,
         plain=None,
-        html='<div style="display:none">Act now!</div><p>This discount expires tonight.</p>',
+        html='<div style="display:none">Act now!</div><p>This discount expires tonight.</p>'
+        "<blockquote>We are the leading provider.</blockquote>",
         cte="quoted-printable",
     )
     report = lint(path)
     assert "PL303" in {f.rule for f in report.findings}
     assert "PL401" not in {f.rule for f in report.findings}  # the hidden preheader
+    assert "PL101" not in {f.rule for f in report.findings}  # the quoted reply
+    assert any("quoted reply" in note for note in report.notes)
 
 
 # --- quoted replies and signatures ------------------------------------------------------
@@ -139,6 +142,26 @@ def test_html_template_findings_at_source_lines_and_none_in_markup() -> None:
     assert script_line not in lines and 5 not in lines  # script, hidden preheader
     assert not [f for f in report.findings if f.line == link_line]  # URL words not linted
     assert any("hidden" in note for note in report.notes)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "<blockquote>{}</blockquote>",
+        '<blockquote type="cite">{}</blockquote>',
+        '<div class="gmail_quote"><div>{}</div></div>',
+    ],
+)
+def test_html_quoted_text_is_someone_elses_words(tmp_path: Path, quote: str) -> None:
+    # the HTML form of a `>` line: no "On ... wrote:" needed to leave it out
+    path = tmp_path / "reply.html"
+    quoted = quote.format("Act now, only 3 spots left. We are the leading provider.")
+    path.write_text(f"<p>Thanks Sam, the numbers are below.</p>\n{quoted}\n", "utf-8")
+    report = lint(path)
+    assert not {"PL401", "PL101"} & {f.rule for f in report.findings}
+    assert any("quoted reply at line 2" in note for note in report.notes)
+    everything = lint(path, ReadOptions(include_quoted=True))
+    assert {"PL401", "PL101"} <= {f.rule for f in everything.findings}
 
 
 def test_markdown_skips_front_matter_code_urls_and_merge_fields() -> None:

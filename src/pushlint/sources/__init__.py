@@ -137,7 +137,7 @@ def _parse(
     if kind == "eml":
         from pushlint.sources.eml import read_eml
 
-        subject, body, line_map, notes, _ = read_eml(data)
+        subject, body, line_map, notes, _ = read_eml(data, keep_quoted=options.include_quoted)
         body = merge_fields(body)
         if not options.include_quoted:
             body, cut = mask_replies(body, remembered)
@@ -166,10 +166,11 @@ def _parse_text(
     if kind == "html":
         from pushlint.sources.html import visible_text
 
-        text, hidden = visible_text(source)
+        text, hidden, quoted = visible_text(source, keep_quoted=options.include_quoted)
         notes += [
             f"hidden text at line {n} (a preheader or display:none) not linted" for n in hidden
         ]
+        notes += [f"quoted reply at line {n} not linted" for n in quoted]
     elif kind == "md":
         from pushlint.sources.markdown import prose
 

@@ -15,7 +15,9 @@ from pushlint.sources.html import visible_text
 _SUBJECT = re.compile(r"^Subject:[ \t]*", re.I | re.M)
 
 
-def read_eml(data: bytes) -> tuple[str, str, list[tuple[int, int]], list[str], bool]:
+def read_eml(
+    data: bytes, *, keep_quoted: bool = False
+) -> tuple[str, str, list[tuple[int, int]], list[str], bool]:
     """Return (subject, body, line map, notes, body is html) for an .eml file.
 
     The line map gives, for each line of "subject\\n\\nbody", the 1-based line in the
@@ -29,9 +31,11 @@ def read_eml(data: bytes) -> tuple[str, str, list[tuple[int, int]], list[str], b
     body = body.replace("\r\n", "\n")
     notes: list[str] = []
     if is_html:
-        body, hidden = visible_text(body)
+        body, hidden, quoted = visible_text(body, keep_quoted=keep_quoted)
         if hidden:
             notes.append("hidden preheader or display:none text left out")
+        if quoted:
+            notes.append("quoted reply in the HTML body not linted")
     found = _SUBJECT.search(raw)
     subject_line = raw.count("\n", 0, found.start()) + 1 if found else 1
     subject_shift = (found.end() - found.start()) if found else 0

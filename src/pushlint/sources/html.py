@@ -1,9 +1,11 @@
 """HTML email templates: the visible text only, at its exact source positions.
 
 The standard library's HTMLParser walks the markup; tags, comments, <script>, <style>,
-<head> and hidden elements (display:none, the usual "preheader" blocks) are blanked.
-Block-level tags become line breaks so paragraphs stay paragraphs for the parser.
-Entities are decoded in place and padded to their original length."""
+<head> and hidden elements (display:none, the usual "preheader" blocks) are blanked, and
+so is quoted text, someone else's words: any <blockquote> (the HTML form of a `>` line)
+and the wrappers mail clients put around a quoted reply (gmail_quote, yahoo_quoted). Block-level tags become line breaks so paragraphs stay
+paragraphs for the parser. Entities are decoded in place and padded to their original
+length."""
 
 from __future__ import annotations
 
@@ -22,17 +24,22 @@ VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "col", "area", "ba
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all|max-height\s*:\s*0", re.I
 )
+# What mail clients put around a quoted reply besides <blockquote> (Apple Mail and
+# Thunderbird use <blockquote type="cite">): Gmail, Yahoo and Proton Mail use a class.
+_QUOTE_CLASSES = ("gmail_quote", "yahoo_quoted", "protonmail_quote")
 
 
 class _Visible(HTMLParser):
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, keep_quoted: bool) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
+        self.keep_quoted = keep_quoted
         self.starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self.chars = list(source)
         self.keep: list[tuple[int, int]] = []
         self.stack: list[tuple[str, bool]] = []  # (tag, hides its content)
         self.hidden_lines: list[int] = []
+        self.quoted_lines: list[int] = []
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -58,6 +65,9 @@ class _Visible(HTMLParser):
         )
         if hides and tag not in SKIP:
             self.hidden_lines.append(self.getpos()[0])
+        elif not self.keep_quoted and not self._hidden() and _quotes(tag, values):
+            hides = True
+            self.quoted_lines.append(self.getpos()[0])
         self.stack.append((tag, hides))
 
     def handle_endtag(self, tag: str) -> None:
@@ -91,10 +101,18 @@ class _Visible(HTMLParser):
         self._entity(f"&#{name};")
 
 
-def visible_text(source: str) -> tuple[str, list[int]]:
-    """Same-length text with only what a reader of the email sees; and the lines where
-    hidden text (a preheader, a display:none block) was left out."""
-    parser = _Visible(source)
+def _quotes(tag: str, values: dict[str, str]) -> bool:
+    if tag == "blockquote":
+        return True
+    classes = values.get("class", "").lower()
+    return any(name in classes for name in _QUOTE_CLASSES)
+
+
+def visible_text(source: str, *, keep_quoted: bool = False) -> tuple[str, list[int], list[int]]:
+    """Same-length text with only what a reader of the email sees and the writer wrote;
+    the lines where hidden text (a preheader, a display:none block) was left out; and
+    the lines where a quoted reply was left out (none with `keep_quoted`)."""
+    parser = _Visible(source, keep_quoted)
     parser.feed(source)
     parser.close()
     shown = sorted(parser.keep)
@@ -107,4 +125,4 @@ def visible_text(source: str) -> tuple[str, list[int]]:
     masked = "".join(parser.chars)
     # keep the newlines that block tags put in, blank the rest of the markup
     kept = blank(masked, hidden)
-    return kept, sorted(set(parser.hidden_lines))
+    return kept, sorted(set(parser.hidden_lines)), sorted(set(parser.quoted_lines))
