@@ -3,9 +3,9 @@
 The standard library's HTMLParser walks the markup; tags, comments, <script>, <style>,
 <head> and hidden elements (display:none, the usual "preheader" blocks) are blanked, and
 so is quoted text, someone else's words: any <blockquote> (the HTML form of a `>` line)
-and the wrappers mail clients put around a quoted reply (gmail_quote, yahoo_quoted). Block-level tags become line breaks so paragraphs stay
-paragraphs for the parser. Entities are decoded in place and padded to their original
-length."""
+and the wrappers mail clients put around a quoted reply (gmail_quote, yahoo_quoted).
+Block-level tags become line breaks so paragraphs stay paragraphs for the parser.
+Entities are decoded in place and padded to their original length."""
 
 from __future__ import annotations
 
