@@ -366,12 +366,16 @@ def match_case(replacement: str, original: str) -> str:
     return replacement
 
 
+_TRAILING = frozenset({",", ";", ":"})
+
+
 def _trim(span: Span) -> Span:
-    """Drop leading and trailing whitespace tokens from a reported span."""
+    """Drop leading and trailing whitespace tokens from a reported span, and a trailing
+    comma, semicolon or colon a pattern matched only to see where a clause ends."""
     start, end = span.start, span.end
     while start < end - 1 and span.doc[start].is_space:
         start += 1
-    while end > start + 1 and span.doc[end - 1].is_space:
+    while end > start + 1 and (span.doc[end - 1].is_space or span.doc[end - 1].text in _TRAILING):
         end -= 1
     return span.doc[start:end]
 
