@@ -127,6 +127,17 @@ def test_a_plain_draft_without_reply_or_signature_is_read_whole(tmp_path: Path) 
     assert {"PL101", "PL304"} <= {f.rule for f in lint(path).findings}
 
 
+def test_a_hyphen_bullet_list_is_the_writers_words_not_a_signature(tmp_path: Path) -> None:
+    # mail-parser-reply takes a line starting "- word" for a signature by default, which
+    # cut every "- " list, and everything after it, out of the message
+    path = tmp_path / "features.txt"
+    bullets = "- AI forecasting\n- Custom dashboards\n- Slack alerts\n- SOC 2 reports\n"
+    path.write_text(f"Hi Dana,\n\nHere is what you get:\n{bullets}\nBest,\nMark\n", "utf-8")
+    report = lint(path)
+    assert ("PL202", 4) in rules_at(report)
+    assert any("from line 9 on not linted" in note for note in report.notes)  # "Best,"
+
+
 # --- HTML and Markdown templates ---------------------------------------------------------
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Literal, Protocol
 
-from mailparser_reply import EmailReplyParser
+from mailparser_reply.parser import EmailMessage
 
 from pushlint.sources.mask import blank
 
-_PARSER = EmailReplyParser(languages=["en", "de", "fr", "es", "it", "nl"])
+_LANGUAGES = ("en", "de", "fr", "es", "it", "nl")
 # Forwarded-message headers the parser does not know (Gmail's dashes, Apple Mail's line).
 _FORWARDED = re.compile(
     r"^[ \t]*(?:-{3,}\s*Forwarded message\s*-{3,}|Begin forwarded message:)", re.I | re.M
@@ -27,7 +27,13 @@ def own_words_end(text: str) -> int | None:
     if not text.strip():
         return None
     try:
-        replies = _PARSER.read(_compact(text)).replies
+        # keep_hyphen_lists: by default a line starting "- word" is a signature, which cut
+        # every "- " bullet list (and all after it) out of the message; the parser's
+        # EmailReplyParser.read() does not pass the option on, so build the message here
+        message = EmailMessage(
+            text=_compact(text), languages=list(_LANGUAGES), keep_hyphen_lists=True
+        )
+        replies = message.read().replies
     except Exception:  # a third-party parser must never stop a lint run
         replies = []
     if not replies:
