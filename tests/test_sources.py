@@ -138,6 +138,19 @@ def test_a_hyphen_bullet_list_is_the_writers_words_not_a_signature(tmp_path: Pat
     assert any("from line 9 on not linted" in note for note in report.notes)  # "Best,"
 
 
+@pytest.mark.parametrize(
+    "opening", ["Thanks, Dana. ", "Thank you, that was a useful call. ", "Best, "]
+)
+def test_a_thank_you_that_opens_a_paragraph_is_not_a_sign_off(tmp_path: Path, opening: str) -> None:
+    # the parser takes any line starting "Thanks," or "Best," for the sign-off, which cut
+    # the rest of the email; a sign-off is a few words, not a sentence that goes on
+    path = tmp_path / "draft.txt"
+    path.write_text(f"Hi Dana,\n\n{opening}{PUSHY}\n\nBest,\nMark\n", "utf-8")
+    report = lint(path)
+    assert {"PL101", "PL304"} <= {f.rule for f in report.findings}
+    assert any("from line 5 on not linted" in note for note in report.notes)  # "Best,"
+
+
 # --- HTML and Markdown templates ---------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ everything after it, so positions stay exact."""
 from __future__ import annotations
 
 import re
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from mailparser_reply.parser import EmailMessage
 
@@ -26,16 +26,19 @@ def own_words_end(text: str) -> int | None:
     or None when the parser found none of those: then the whole text is theirs."""
     if not text.strip():
         return None
-    try:
-        # keep_hyphen_lists: by default a line starting "- word" is a signature, which cut
-        # every "- " bullet list (and all after it) out of the message; the parser's
-        # EmailReplyParser.read() does not pass the option on, so build the message here
-        message = EmailMessage(
-            text=_compact(text), languages=list(_LANGUAGES), keep_hyphen_lists=True
-        )
-        replies = message.read().replies
-    except Exception:  # a third-party parser must never stop a lint run
-        replies = []
+    probe = _compact(text)
+    replies = _replies(probe)
+    skipped = 0  # markers are looked for after the last line that was not a sign-off
+    for _ in range(_MAX_PROSE_SIGN_OFFS):
+        first = _signature_line(replies)
+        if not first or not _is_prose(first):
+            break
+        # "Thanks, Dana. We are the leading ..." opens a paragraph, it does not sign off:
+        # hide its first word from the parser and look for the real sign-off after it
+        probe = probe.replace(first, _hide_first_word(first), 1)
+        at = text.find(first, skipped)
+        skipped = at + len(first) if at >= 0 else skipped
+        replies = _replies(probe)
     if not replies:
         forwarded = _FORWARDED.search(text)
         return forwarded.start() if forwarded and forwarded.start() > 0 else None
@@ -52,12 +55,44 @@ def own_words_end(text: str) -> int | None:
             markers.append(lines[0].strip())
     body_lines = own.body.strip().splitlines()
     after = text.find(body_lines[0].strip()) if body_lines else 0
-    found = [text.find(marker, max(after, 0)) for marker in markers if marker]
+    found = [text.find(marker, max(after, skipped, 0)) for marker in markers if marker]
     forwarded = _FORWARDED.search(text)
     if forwarded:
         found.append(forwarded.start())
     found = [at for at in found if at > 0]
     return min(found) if found else None
+
+
+_MAX_PROSE_SIGN_OFFS = 5
+_SENTENCE_GOES_ON = re.compile(r"[.!?]\s+\w")
+
+
+def _replies(text: str) -> list[Any]:
+    try:
+        # keep_hyphen_lists: by default a line starting "- word" is a signature, which cut
+        # every "- " bullet list (and all after it) out of the message; the parser's
+        # EmailReplyParser.read() does not pass the option on, so build the message here
+        message = EmailMessage(text=text, languages=list(_LANGUAGES), keep_hyphen_lists=True)
+        return list(message.read().replies)
+    except Exception:  # a third-party parser must never stop a lint run
+        return []
+
+
+def _signature_line(replies: list[Any]) -> str:
+    signature = replies[0].signatures.strip() if replies else ""
+    return signature.splitlines()[0].strip() if signature else ""
+
+
+def _is_prose(line: str) -> bool:
+    """Whether a line the parser took for a sign-off ("Thanks,", "Best,") is a sentence
+    that goes on: a sign-off is a few words ("Thanks again for your time,", "Best
+    regards, Jordan Lee"), not "Thanks, Dana. We are ..."."""
+    return bool(_SENTENCE_GOES_ON.search(line)) or len(line.split()) > 8
+
+
+def _hide_first_word(line: str) -> str:
+    word = line.split()[0]
+    return line.replace(word, re.sub(r"\w", "x", word), 1)
 
 
 def _compact(text: str) -> str:
