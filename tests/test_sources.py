@@ -151,6 +151,20 @@ def test_a_thank_you_that_opens_a_paragraph_is_not_a_sign_off(tmp_path: Path, op
     assert any("from line 5 on not linted" in note for note in report.notes)  # "Best,"
 
 
+def test_a_ps_after_the_sign_off_is_the_writers_and_is_linted(tmp_path: Path) -> None:
+    path = tmp_path / "draft.txt"
+    thread = "On Mon, Mar 2, 2026 at 4:15 PM Dana <dana@example.com> wrote:\n> PS: act now\n"
+    path.write_text(
+        "Hi Dana,\n\nYour team mentioned the close takes nine days.\n\nBest,\nMark\n\n"
+        f"P.S. This discount expires on Friday.\n\n{thread}",
+        encoding="utf-8",
+    )
+    report = lint(path)
+    assert ("PL303", 8) in rules_at(report)  # the postscript
+    assert "PL401" not in {f.rule for f in report.findings}  # the quoted thread's "PS:"
+    assert any(n.endswith("from line 5 on not linted, except the P.S.") for n in report.notes)
+
+
 # --- HTML and Markdown templates ---------------------------------------------------------
 
 

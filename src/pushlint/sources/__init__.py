@@ -140,9 +140,12 @@ def _parse(
         subject, body, line_map, notes, _ = read_eml(data, keep_quoted=options.include_quoted)
         body = merge_fields(body)
         if not options.include_quoted:
-            body, cut = mask_replies(body, remembered)
+            body, cut, postscript = mask_replies(body, remembered)
             if cut is not None:
-                notes.append("sign-off, signature or quoted text at the end of the body not linted")
+                notes.append(
+                    "sign-off, signature or quoted text at the end of the body not linted"
+                    + (", except the P.S." if postscript else "")
+                )
         text = f"{subject}\n\n{body}"
         return Message(path, text, None, tuple(line_map), None, (0, len(subject)), tuple(notes))
     source, note = decode_with_note(data)
@@ -190,9 +193,12 @@ def _parse_text(
             if not call:  # read everything, `>` quotes included
                 layout = Layout((), None, False, ((0, len(text)),))
         elif not call:
-            text, cut = mask_replies(text, remembered)
+            text, cut, postscript = mask_replies(text, remembered)
             if cut is not None:
-                notes.append(f"sign-off, signature or quoted text from line {cut} on not linted")
+                notes.append(
+                    f"sign-off, signature or quoted text from line {cut} on not linted"
+                    + (", except the P.S." if postscript else "")
+                )
     return Message(path, text, source, None, layout, None, tuple(notes))
 
 

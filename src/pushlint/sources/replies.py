@@ -118,9 +118,10 @@ class Remembered(Protocol):
     def put(self, text: str, end: int | None) -> None: ...
 
 
-def mask_replies(text: str, remembered: Remembered | None = None) -> tuple[str, int | None]:
-    """The text with quoted replies and the signature blanked, and the 1-based line
-    where the left-out part starts (None when nothing was left out)."""
+def mask_replies(text: str, remembered: Remembered | None = None) -> tuple[str, int | None, bool]:
+    """The text with quoted replies and the signature blanked; the 1-based line where
+    the left-out part starts (None when nothing was left out); and whether a postscript
+    after the sign-off was kept."""
     known = remembered.get(text) if remembered is not None else False
     if known is False:
         end = own_words_end(text)
@@ -129,5 +130,33 @@ def mask_replies(text: str, remembered: Remembered | None = None) -> tuple[str, 
     else:
         end = known
     if end is None:
-        return text, None
-    return blank(text, [(end, len(text))]), text.count("\n", 0, end) + 1
+        return text, None, False
+    left_out = _left_out(text, end)
+    kept_postscript = left_out != [(end, len(text))]
+    return blank(text, left_out), text.count("\n", 0, end) + 1, kept_postscript
+
+
+# "P.S." / "PS:" / "P.P.S." opening a line: the writer's own words after the sign-off
+_POSTSCRIPT = re.compile(r"^[ \t]*P\.?[ \t]?(?:P\.?[ \t]?)?S\b\.?:?", re.M)
+# where someone else's words begin: a quote, a reply or forward header
+_THREAD = re.compile(
+    r"^[ \t]*(?:>|On\b.*\bwrote:|From:|-{2,}[ \t]*(?:Original|Forwarded)|_{10,})", re.M | re.I
+)
+
+
+def _left_out(text: str, end: int) -> list[tuple[int, int]]:
+    """From `end` on, all but the postscripts the writer added after the sign-off
+    ("P.S. the discount expires Friday" is theirs, and often the pushiest line), up to
+    where a quoted thread starts."""
+    thread = _THREAD.search(text, end)
+    stop = thread.start() if thread else len(text)
+    ranges, cursor = [], end
+    for found in _POSTSCRIPT.finditer(text, end, stop):
+        paragraph_end = text.find("\n\n", found.start())
+        paragraph_end = stop if paragraph_end < 0 else min(paragraph_end, stop)
+        if found.start() < cursor:
+            continue
+        ranges.append((cursor, found.start()))
+        cursor = paragraph_end
+    ranges.append((cursor, len(text)))
+    return [(a, b) for a, b in ranges if b > a]
