@@ -163,6 +163,13 @@ def test_a_ps_after_the_sign_off_is_the_writers_and_is_linted(tmp_path: Path) ->
     assert ("PL303", 8) in rules_at(report)  # the postscript
     assert "PL401" not in {f.rule for f in report.findings}  # the quoted thread's "PS:"
     assert any(n.endswith("from line 5 on not linted, except the P.S.") for n in report.notes)
+    # a signature line that merely starts with "PS" is not a postscript
+    path.write_text(
+        "Hi Dana,\n\nYour team mentioned the close takes nine days.\n\nBest,\nMark\n"
+        "PS Consulting Ltd\nWe are the leading provider of CRM software.\n",
+        encoding="utf-8",
+    )
+    assert "PL101" not in {f.rule for f in lint(path).findings}
 
 
 # --- HTML and Markdown templates ---------------------------------------------------------

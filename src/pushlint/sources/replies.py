@@ -136,8 +136,9 @@ def mask_replies(text: str, remembered: Remembered | None = None) -> tuple[str, 
     return blank(text, left_out), text.count("\n", 0, end) + 1, kept_postscript
 
 
-# "P.S." / "PS:" / "P.P.S." opening a line: the writer's own words after the sign-off
-_POSTSCRIPT = re.compile(r"^[ \t]*P\.?[ \t]?(?:P\.?[ \t]?)?S\b\.?:?", re.M)
+# "P.S." / "PS:" / "PS -" / "P.P.S." opening a line: the writer's own words after the
+# sign-off. The mark must be punctuated, so a signature's "PS Consulting Ltd" is not one.
+_POSTSCRIPT = re.compile(r"^[ \t]*P\.?[ \t]?(?:P\.?[ \t]?)?S(?:\.|[ \t]*[:,\-\u2013])", re.M)
 # where someone else's words begin: a quote, a reply or forward header
 _THREAD = re.compile(
     r"^[ \t]*(?:>|On\b.*\bwrote:|From:|-{2,}[ \t]*(?:Original|Forwarded)|_{10,})", re.M | re.I
