@@ -151,6 +151,35 @@ def test_a_thank_you_that_opens_a_paragraph_is_not_a_sign_off(tmp_path: Path, op
     assert any("from line 5 on not linted" in note for note in report.notes)  # "Best,"
 
 
+def test_quoted_lines_without_a_reply_header_are_left_out_with_a_note(tmp_path: Path) -> None:
+    # a pasted "> ..." block with no "On ... wrote:" above it is someone else's words:
+    # it was always left out, but silently, so a rep could not tell why it passed
+    path = tmp_path / "draft.txt"
+    path.write_text(
+        f"Hi Dana,\n\nYour team mentioned the close takes nine days.\n\n> {PUSHY}\n> Act now!\n"
+        f"\nThanks for sending it.\n> {PUSHY}\n",
+        encoding="utf-8",
+    )
+    report = lint(path)
+    assert not report.findings
+    assert [n for n in report.notes if n.startswith("quoted reply")] == [
+        "quoted reply at line 5 not linted",
+        "quoted reply at line 9 not linted",
+    ]
+    included = lint(path, ReadOptions(include_quoted=True))
+    assert {"PL101", "PL304"} <= {f.rule for f in included.findings}
+    assert not [n for n in included.notes if n.startswith("quoted reply")]
+
+
+@pytest.mark.parametrize("content", ["", "  \n\n\t\n"])
+def test_an_empty_input_says_it_had_nothing_to_lint(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text(content, encoding="utf-8")
+    report = lint(path)
+    assert (report.findings, report.score) == ((), 0)
+    assert "empty: there is no text to lint" in report.notes
+
+
 def test_a_ps_after_the_sign_off_is_the_writers_and_is_linted(tmp_path: Path) -> None:
     path = tmp_path / "draft.txt"
     thread = "On Mon, Mar 2, 2026 at 4:15 PM Dana <dana@example.com> wrote:\n> PS: act now\n"

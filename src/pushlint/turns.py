@@ -182,6 +182,17 @@ def _pick_seller(speakers: list[str]) -> str:
     return lowered[0]
 
 
+def quoted_blocks(text: str) -> list[int]:
+    """The 1-based line where each run of `>`-quoted lines starts."""
+    starts: list[int] = []
+    previous_end = -2
+    for found in _QUOTED.finditer(text):
+        if found.start() != previous_end + 1:  # not on the line right after the last one
+            starts.append(text.count("\n", 0, found.start()) + 1)
+        previous_end = found.end()
+    return starts
+
+
 def _minus_quotes(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Cut `>`-quoted lines out of the given ranges."""
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]

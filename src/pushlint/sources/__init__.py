@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pushlint.records import FileError
 from pushlint.sources.directives import Directive, find_directives
-from pushlint.turns import Layout, analyse, is_call
+from pushlint.turns import Layout, analyse, is_call, quoted_blocks
 
 if TYPE_CHECKING:
     from pushlint.sources.replies import Remembered
@@ -199,6 +199,11 @@ def _parse_text(
                     f"sign-off, signature or quoted text from line {cut} on not linted"
                     + (", except the P.S." if postscript else "")
                 )
+            # `>` lines the reply detection kept in (no "On ... wrote:" above them) are
+            # left out by the layout; say so, as for an HTML <blockquote>
+            notes += [f"quoted reply at line {n} not linted" for n in quoted_blocks(text)]
+    if not text.strip():
+        notes.append("empty: there is no text to lint")
     return Message(path, text, source, None, layout, None, tuple(notes))
 
 
