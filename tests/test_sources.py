@@ -298,6 +298,29 @@ def test_seller_option_picks_the_seller(tmp_path: Path) -> None:
     assert not any("first speaker" in note for note in report.notes)
 
 
+def test_vtt_voice_with_a_side_says_who_sells(tmp_path: Path) -> None:
+    # "<v Sam (Rep)>" said who sells, but the side stayed part of the name: the customer,
+    # who spoke first, was taken for the seller, and the rep's pitch was never linted
+    cue = "00:00:0{n}.000 --> 00:00:0{m}.000\n<v {who}>{said}\n\n"
+    said = [
+        ("Dana (Acme)", "Thanks for making time. We mostly care about duplicate payments."),
+        ("Sam (Rep)", "We are the leading provider of AP automation."),
+        ("Dana (Acme)", "What does it cost?"),
+        ("Sam (Rep)", "If you sign by Friday so we can close this deal, onboarding is free."),
+    ]
+    path = tmp_path / "call.vtt"
+    path.write_text(
+        "WEBVTT\n\n"
+        + "".join(cue.format(n=2 * i, m=2 * i + 1, who=w, said=t) for i, (w, t) in enumerate(said)),
+        encoding="utf-8",
+    )
+    report = lint(path)
+    assert {"PL101", "PL304"} <= {f.rule for f in report.findings}
+    assert not any("first speaker" in note for note in report.notes)  # "(Rep)" said so
+    dana = lint(path, ReadOptions(seller="Dana"))  # --seller matches the name alone
+    assert not {"PL101", "PL304"} & {f.rule for f in dana.findings}
+
+
 def test_srt_with_speaker_prefixes(tmp_path: Path) -> None:
     path = tmp_path / "call.srt"
     path.write_text(

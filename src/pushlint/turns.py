@@ -40,6 +40,7 @@ _TURN = re.compile(
     re.MULTILINE,
 )
 _QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+_SIDE = re.compile(r"^(?P<name>.*?\S)[ \t]*\((?P<side>[^()\n]{1,40})\)[ \t]*$")
 MIN_TURNS = 3
 
 if TYPE_CHECKING:
@@ -127,12 +128,25 @@ def layout_from_turns(
     """A layout from turns a reader found itself (a transcript's cues): (speaker, start, end)."""
     if not spans:
         return Layout((), None, False, ((0, len(text)),))
-    chosen = seller.lower() if seller else _pick_seller([s for s, _, _ in spans])
-    turns = tuple(Turn(s, a, a, b, s.lower() == chosen) for s, a, b in spans)
-    writer = tuple((t.text_start, t.end) for t in turns if t.seller)
-    guessed = seller is None and not any(
-        s.lower() in SELLER_LABELS | BUYER_LABELS for s, _, _ in spans
+    # "<v Sam (Rep)>" says who sells as "Sam (Rep):" does in notes
+    sides = [_SIDE.match(speaker) for speaker, _, _ in spans]
+    names = [m.group("name") if m else s for m, (s, _, _) in zip(sides, spans, strict=True)]
+    roles = [
+        _side_role(name, m.group("side") if m else None)
+        for name, m in zip(names, sides, strict=True)
+    ]
+    if seller:
+        wanted = seller.lower()
+        chosen = [wanted in (n.lower(), r) for n, r in zip(names, roles, strict=True)]
+    else:
+        picked = _pick_seller(roles)
+        chosen = [role == picked for role in roles]
+    turns = tuple(
+        Turn(name, a, a, b, is_seller)
+        for name, (_, a, b), is_seller in zip(names, spans, chosen, strict=True)
     )
+    writer = tuple((t.text_start, t.end) for t in turns if t.seller)
+    guessed = seller is None and not any(role in SELLER_LABELS | BUYER_LABELS for role in roles)
     name = next((t.speaker for t in turns if t.seller), seller)
     return Layout(turns, name, guessed, writer)
 
@@ -167,8 +181,12 @@ def _turns(text: str, seller: str | None = None) -> tuple[list[Turn], bool]:
 
 def _role(label: re.Match[str]) -> str:
     """Who a label says is talking: "Tom (Customer)" is the customer, "Dana (Acme)" is Dana."""
-    side = (label.group("side") or "").strip().lower()
-    return side if side in SELLER_LABELS | BUYER_LABELS else label.group("speaker").lower()
+    return _side_role(label.group("speaker"), label.group("side"))
+
+
+def _side_role(speaker: str, side: str | None) -> str:
+    side = (side or "").strip().lower()
+    return side if side in SELLER_LABELS | BUYER_LABELS else speaker.lower()
 
 
 def _pick_seller(speakers: list[str]) -> str:
