@@ -298,27 +298,38 @@ def test_seller_option_picks_the_seller(tmp_path: Path) -> None:
     assert not any("first speaker" in note for note in report.notes)
 
 
-def test_vtt_voice_with_a_side_says_who_sells(tmp_path: Path) -> None:
-    # "<v Sam (Rep)>" said who sells, but the side stayed part of the name: the customer,
-    # who spoke first, was taken for the seller, and the rep's pitch was never linted
-    cue = "00:00:0{n}.000 --> 00:00:0{m}.000\n<v {who}>{said}\n\n"
+_VTT_CUE = "00:00:0{n}.000 --> 00:00:0{m}.000\n<v {who}>{said}\n\n"
+_SRT_CUE = "{k}\n00:00:0{n},000 --> 00:00:0{m},000\n{who}: {said}\n\n"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "head", "cue"), [("vtt", "WEBVTT\n\n", _VTT_CUE), ("srt", "", _SRT_CUE)]
+)
+def test_a_transcript_speakers_side_says_who_sells(
+    tmp_path: Path, suffix: str, head: str, cue: str
+) -> None:
+    # "<v Sam (Rep)>" kept "(Rep)" in the name and "Sam (Rep): ..." was no speaker at
+    # all: the customer, who spoke first, was taken for the seller (or everyone was one
+    # speaker), so the rep's pitch was never linted or the customer's words were
     said = [
         ("Dana (Acme)", "Thanks for making time. We mostly care about duplicate payments."),
         ("Sam (Rep)", "We are the leading provider of AP automation."),
-        ("Dana (Acme)", "What does it cost?"),
+        ("Dana (Acme)", "What does it cost? Our vendor says sign by Friday."),
         ("Sam (Rep)", "If you sign by Friday so we can close this deal, onboarding is free."),
     ]
-    path = tmp_path / "call.vtt"
-    path.write_text(
-        "WEBVTT\n\n"
-        + "".join(cue.format(n=2 * i, m=2 * i + 1, who=w, said=t) for i, (w, t) in enumerate(said)),
-        encoding="utf-8",
+    path = tmp_path / f"call.{suffix}"
+    cues = (
+        cue.format(k=i + 1, n=2 * i, m=2 * i + 1, who=w, said=t) for i, (w, t) in enumerate(said)
     )
+    path.write_text(head + "".join(cues), encoding="utf-8")
     report = lint(path)
     assert {"PL101", "PL304"} <= {f.rule for f in report.findings}
     assert not any("first speaker" in note for note in report.notes)  # "(Rep)" said so
+    customer_lines = {3 + 4 * i if suffix == "srt" else 4 + 3 * i for i in (0, 2)}
+    assert not customer_lines & {f.line for f in report.findings}
     dana = lint(path, ReadOptions(seller="Dana"))  # --seller matches the name alone
-    assert not {"PL101", "PL304"} & {f.rule for f in dana.findings}
+    assert {f.line for f in dana.findings} <= customer_lines
+    assert "PL304" in {f.rule for f in dana.findings}  # now her "sign by Friday" counts
 
 
 def test_srt_with_speaker_prefixes(tmp_path: Path) -> None:

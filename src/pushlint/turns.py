@@ -122,6 +122,20 @@ def is_call(text: str) -> bool:
     return bool(_turns(text)[0])
 
 
+def label_at(text: str) -> tuple[str, int] | None:
+    """A speaker label opening `text` ("Sam:", "Sam (Rep):", "[00:01:23] Sam:") as the
+    speaker, side kept in brackets, and where the spoken words start; None if there is
+    no label. For transcript cues, whose speakers are found cue by cue."""
+    found = _TURN.match(text)
+    if found is None or not found.group("speaker")[0].isupper():
+        return None
+    speaker = found.group("speaker")
+    if speaker.lower() in NOT_SPEAKERS:
+        return None
+    side = found.group("side")
+    return (f"{speaker} ({side.strip()})" if side else speaker), found.end()
+
+
 def layout_from_turns(
     text: str, spans: list[tuple[str, int, int]], *, seller: str | None = None
 ) -> Layout:

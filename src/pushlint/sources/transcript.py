@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 
 from pushlint.sources.mask import blank
-from pushlint.turns import Layout, layout_from_turns
+from pushlint.turns import Layout, label_at, layout_from_turns
 
 _TIMING = re.compile(r"^\s*[\d:.,]+\s+-->\s+[\d:.,]+.*$", re.M)
 _VOICE = re.compile(r"<v(?:\.[\w.]+)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[a-z][^>]*>", re.I)
-_PREFIX = re.compile(r"^[ \t]*([A-Z][\w.'\-]*(?:[ \t][A-Z][\w.'\-]*){0,2})[ \t]*:[ \t]+")
 
 
 def transcript(source: str, *, seller: str | None = None) -> tuple[str, Layout]:
@@ -39,11 +38,11 @@ def transcript(source: str, *, seller: str | None = None) -> tuple[str, Layout]:
             speaker = voice.group(1).strip()
         for tag in _TAG.finditer(cue):
             ranges.append((text_start + tag.start(), text_start + tag.end()))
-        prefix = _PREFIX.match(cue.lstrip("\n"))
-        if prefix and speaker is None:
+        label = label_at(cue.lstrip("\n"))
+        if label and speaker is None:
             lead = len(cue) - len(cue.lstrip("\n"))
-            speaker = prefix.group(1)
-            ranges.append((text_start + lead, text_start + lead + prefix.end()))
+            speaker, words_start = label
+            ranges.append((text_start + lead, text_start + lead + words_start))
         turns.append((speaker or "Speaker", text_start, offset))
     text = blank(source, ranges)
     return text, layout_from_turns(source, turns, seller=seller)
