@@ -91,7 +91,8 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
     unit="share",
     summary=(
         "Of the clauses whose subject is the vendor (we, our product) or the customer "
-        "(you, your team), the share owned by the vendor. A plain 'I' counts for neither."
+        "(you, your team), the share owned by the vendor. A plain 'I' counts for neither, "
+        "nor does work done for the reader ('we'll send it so your team can ...')."
     ),
     min_vendor=4,
     **_SUBJECT_WORDS,
@@ -108,7 +109,8 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
     needs={"parse"},
     summary=(
         "Clauses whose subject is the vendor (we, our product) minus clauses whose subject "
-        "is the customer (you, your team). A plain 'I' counts for neither."
+        "is the customer (you, your team). A plain 'I' counts for neither, nor does work "
+        "done for the reader ('we'll send it so your team can ...')."
     ),
     **_SUBJECT_WORDS,
 )
@@ -137,6 +139,8 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
         if token.lower_ in vendor_words and _shared_we(token, shared):
             continue
         if token.lower_ in vendor_words or owners & vendor_poss:
+            if _so_the_reader_can(token.head, customer_words, customer_poss):
+                continue
             vendor.append((token.left_edge.i, token.i + 1))
         elif token.lower_ in customer_words or owners & customer_poss:
             customer += 1
@@ -144,6 +148,24 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
 
 
 _OFFER_MODALS = frozenset({"can", "could", "would", "'d", "might", "may"})
+
+
+def _so_the_reader_can(verb: Token, customer_words: set[str], customer_poss: set[str]) -> bool:
+    """The vendor acting for the reader: "we'll bring the report so your auditor can judge
+    it". A clause whose purpose has the reader as its subject is work done for them, the
+    customer-centric way to say what the vendor does, not the vendor talking about itself."""
+    for clause in verb.children:
+        if clause.dep_ != "advcl" or not any(
+            c.lower_ == "so" and c.dep_ in ("mark", "advmod") for c in clause.children
+        ):
+            continue
+        for subject in clause.children:
+            if subject.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            owners = {c.lower_ for c in subject.children if c.dep_ == "poss"}
+            if subject.lower_ in customer_words or owners & customer_poss:
+                return True
+    return False
 
 
 def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
