@@ -27,6 +27,34 @@ def test_lint_text_returns_a_report_with_1_based_positions() -> None:
     assert report.path == "-"
 
 
+def test_lint_text_with_read_options_reads_the_string_as_a_file_would_be(
+    tmp_path: Path,
+) -> None:
+    from pushlint.sources import ReadOptions
+
+    draft = (
+        "Hi {{first_name}},\n\nYour team mentioned the close takes nine days.\n\n"
+        "Best,\nMark\nAcme Corp, the leading provider of revenue software\n"
+    )
+    # as given, the signature's slogan is linted as the rep's words
+    assert "PL801" in {f.rule for f in pushlint.lint_text(draft).findings}
+    read = pushlint.lint_text(draft, options=ReadOptions())
+    path = tmp_path / "draft.txt"
+    path.write_text(draft, encoding="utf-8")
+    from_file = pushlint.lint_paths([path]).reports[0]
+    assert [(f.rule, f.line, f.column) for f in read.findings] == [
+        (f.rule, f.line, f.column) for f in from_file.findings
+    ]
+    assert "PL801" not in {f.rule for f in read.findings}
+    assert read.notes == from_file.notes
+    # inline directives hold, as in a file
+    suppressed = pushlint.lint_text(
+        "We are the leading provider of CRM software. <!-- pushlint-disable-line PL101 -->",
+        options=ReadOptions(),
+    )
+    assert "PL101" not in {f.rule for f in suppressed.findings}
+
+
 def test_lint_paths_keeps_input_order_and_expands_folders() -> None:
     result = pushlint.lint_paths(
         [EXAMPLES / "pushy", EXAMPLES / "customer-centric" / "short-check.txt"]

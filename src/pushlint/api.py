@@ -145,9 +145,23 @@ def lint_text(
     model: str | None = None,
     rules: Sequence[str | Path] = (),
     shipped: bool = True,
+    options: ReadOptions | None = None,
 ) -> Report:
-    """Lint one message. Raises RuleFileError for broken rules, ModelError for a bad model."""
-    return get_linter(model, rules, shipped=shipped).lint_text(text, path)
+    """Lint one message, exactly as given; with `options`, as a file holding it would be
+    read (`ReadOptions()`: plain text, with quoted replies, signatures and merge fields
+    masked and inline directives honoured), for a raw draft or template in a string.
+    Raises RuleFileError for broken rules, ModelError for a bad model, ValueError for a
+    text over the size limit."""
+    linter = get_linter(model, rules, shipped=shipped)
+    if options is None:
+        return linter.lint_text(text, path)
+    from pushlint.policy import suppress
+    from pushlint.sources import from_field
+
+    message = from_field(path, text, options)
+    (report,) = linter.lint_messages([message])
+    report = dataclasses.replace(report, notes=(*linter.notes, *report.notes))
+    return suppress(report, message.directives, linter.component.ruleset)
 
 
 def lint_paths(
