@@ -49,6 +49,22 @@ def test_quoted_lines_are_not_the_sellers_words() -> None:
     assert layout.by_seller(text.index("that helps"))
 
 
+def test_the_email_around_a_pasted_exchange_is_the_writers() -> None:
+    # text before the first label was nobody's: an email quoting a few lines of a call
+    # had its own pitch, above the exchange, silently left out
+    text = (
+        "Hi Dana,\n\nWe are the leading provider of AP automation. Sign by Friday so we "
+        "can close this deal.\n\nHere is what we discussed:\n"
+        "Dana: Our vendor is the leading provider, they say.\nSam: We can help.\n"
+        "Dana: Great.\nSam: Talk soon.\n"
+    )
+    layout = analyse(text, seller="Sam")
+    assert layout.by_seller(text.index("We are the leading provider"))
+    assert not layout.by_seller(text.index("Our vendor is"))
+    rules = {f.rule for f in pushlint.lint_text(text).findings}
+    assert {"PL101", "PL304"} <= rules
+
+
 def test_customer_turns_are_not_linted() -> None:
     report = pushlint.lint_text(CALL)
     assert not report.findings, [f.rule for f in report.findings]

@@ -111,6 +111,10 @@ def analyse(text: str, *, seller: str | None = None) -> Layout:
     if turns:
         seller_turns = [t for t in turns if t.seller]
         writer = [(t.text_start, t.end) for t in seller_turns]
+        # what comes before the first label is the writer's: the email around a pasted
+        # exchange ("Hi Dana, ... Here is what we discussed:"), or a notes header
+        if text[: turns[0].start].strip():
+            writer.insert(0, (0, turns[0].start))
         seller_name = seller_turns[0].speaker if seller_turns else seller
         return Layout(tuple(turns), seller_name, guessed, tuple(_minus_quotes(text, writer)))
     return Layout((), None, False, tuple(_minus_quotes(text, [(0, len(text))])))
