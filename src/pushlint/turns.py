@@ -126,45 +126,40 @@ def is_call(text: str) -> bool:
     return bool(_turns(text)[0])
 
 
-def label_at(text: str) -> tuple[str, int] | None:
-    """A speaker label opening `text` ("Sam:", "Sam (Rep):", "[00:01:23] Sam:") as the
-    speaker, side kept in brackets, and where the spoken words start; None if there is
-    no label. For transcript cues, whose speakers are found cue by cue."""
+def label_at(text: str) -> tuple[str, str | None, int] | None:
+    """A speaker label opening `text` ("Sam:", "Sam (Rep):", "[00:01:23] Sam:"): the
+    name, the side in brackets if any, and where the spoken words start; None if there
+    is no label. For transcript cues, whose speakers are found cue by cue."""
     found = _TURN.match(text)
     if found is None or not found.group("speaker")[0].isupper():
         return None
     speaker = found.group("speaker")
     if speaker.lower() in NOT_SPEAKERS:
         return None
-    side = found.group("side")
-    return (f"{speaker} ({side.strip()})" if side else speaker), found.end()
+    return speaker, found.group("side"), found.end()
+
+
+def split_side(voice: str) -> tuple[str, str | None]:
+    """A transcript voice ("Sam (Rep)") as its name and the side in brackets, if any."""
+    found = _SIDE.match(voice)
+    return (found.group("name"), found.group("side")) if found else (voice, None)
 
 
 def layout_from_turns(
-    text: str, spans: list[tuple[str, int, int]], *, seller: str | None = None
+    text: str, spans: list[tuple[str, str | None, int, int]], *, seller: str | None = None
 ) -> Layout:
-    """A layout from turns a reader found itself (a transcript's cues): (speaker, start, end)."""
+    """A layout from turns a reader found itself (a transcript's cues): (speaker, side,
+    start, end)."""
     if not spans:
         return Layout((), None, False, ((0, len(text)),))
-    # "<v Sam (Rep)>" says who sells as "Sam (Rep):" does in notes
-    sides = [_SIDE.match(speaker) for speaker, _, _ in spans]
-    names = [m.group("name") if m else s for m, (s, _, _) in zip(sides, spans, strict=True)]
-    roles = [
-        _side_role(name, m.group("side") if m else None)
-        for name, m in zip(names, sides, strict=True)
-    ]
-    if seller:
-        wanted = seller.lower()
-        chosen = [wanted in (n.lower(), r) for n, r in zip(names, roles, strict=True)]
-    else:
-        picked = _pick_seller(roles)
-        chosen = [role == picked for role in roles]
+    names = [name for name, _, _, _ in spans]
+    roles = [_side_role(name, side) for name, side, _, _ in spans]
+    chosen, guessed = _choose_seller(names, roles, seller)
     turns = tuple(
         Turn(name, a, a, b, is_seller)
-        for name, (_, a, b), is_seller in zip(names, spans, chosen, strict=True)
+        for (name, _, a, b), is_seller in zip(spans, chosen, strict=True)
     )
     writer = tuple((t.text_start, t.end) for t in turns if t.seller)
-    guessed = seller is None and not any(role in SELLER_LABELS | BUYER_LABELS for role in roles)
     name = next((t.speaker for t in turns if t.seller), seller)
     return Layout(turns, name, guessed, writer)
 
@@ -180,31 +175,33 @@ def _turns(text: str, seller: str | None = None) -> tuple[list[Turn], bool]:
     # an email is a list of fields, not three people talking
     if len(labels) < MIN_TURNS or len(said) < 2 or max(said.values()) < 2:
         return [], False
-    roles = [_role(m) for m in labels]
-    if seller:
-        wanted = seller.lower()
-        chosen = {
-            i for i, m in enumerate(labels) if wanted in (m.group("speaker").lower(), roles[i])
-        }
-    else:
-        picked = _pick_seller(roles)
-        chosen = {i for i, role in enumerate(roles) if role == picked}
+    names = [m.group("speaker") for m in labels]
+    roles = [_side_role(m.group("speaker"), m.group("side")) for m in labels]
+    chosen, guessed = _choose_seller(names, roles, seller)
     turns = []
     for i, match in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        turns.append(Turn(match.group("speaker"), match.start(), match.end(), end, i in chosen))
-    guessed = not seller and not any(role in SELLER_LABELS | BUYER_LABELS for role in roles)
+        turns.append(Turn(names[i], match.start(), match.end(), end, chosen[i]))
     return turns, guessed
 
 
-def _role(label: re.Match[str]) -> str:
-    """Who a label says is talking: "Tom (Customer)" is the customer, "Dana (Acme)" is Dana."""
-    return _side_role(label.group("speaker"), label.group("side"))
-
-
 def _side_role(speaker: str, side: str | None) -> str:
+    """Who a label says is talking: "Tom (Customer)" is the customer, "Dana (Acme)" is Dana."""
     side = (side or "").strip().lower()
     return side if side in SELLER_LABELS | BUYER_LABELS else speaker.lower()
+
+
+def _choose_seller(
+    names: list[str], roles: list[str], seller: str | None
+) -> tuple[list[bool], bool]:
+    """Which turns are the seller's, and whether that was guessed (no `--seller` and no
+    label saying who sells or buys). `--seller` matches a name or a side."""
+    if seller:
+        wanted = seller.lower()
+        return [wanted in (n.lower(), r) for n, r in zip(names, roles, strict=True)], False
+    picked = _pick_seller(roles)
+    guessed = not any(role in SELLER_LABELS | BUYER_LABELS for role in roles)
+    return [role == picked for role in roles], guessed
 
 
 def _pick_seller(speakers: list[str]) -> str:

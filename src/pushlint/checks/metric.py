@@ -135,14 +135,13 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
         token = doc[i]
         if not layout.by_seller(token.idx):
             continue
-        owners = {c.lower_ for c in token.children if c.dep_ == "poss"}
         if token.lower_ in vendor_words and _shared_we(token, shared):
             continue
-        if token.lower_ in vendor_words or owners & vendor_poss:
+        if _owned_by(token, vendor_words, vendor_poss):
             if _so_the_reader_can(token.head, customer_words, customer_poss):
                 continue
             vendor.append((token.left_edge.i, token.i + 1))
-        elif token.lower_ in customer_words or owners & customer_poss:
+        elif _owned_by(token, customer_words, customer_poss):
             customer += 1
     return vendor, customer
 
@@ -159,13 +158,20 @@ def _so_the_reader_can(verb: Token, customer_words: set[str], customer_poss: set
             c.lower_ == "so" and c.dep_ in ("mark", "advmod") for c in clause.children
         ):
             continue
-        for subject in clause.children:
-            if subject.dep_ not in ("nsubj", "nsubjpass"):
-                continue
-            owners = {c.lower_ for c in subject.children if c.dep_ == "poss"}
-            if subject.lower_ in customer_words or owners & customer_poss:
-                return True
+        if any(
+            subject.dep_ in ("nsubj", "nsubjpass")
+            and _owned_by(subject, customer_words, customer_poss)
+            for subject in clause.children
+        ):
+            return True
     return False
+
+
+def _owned_by(subject: Token, words: set[str], possessives: set[str]) -> bool:
+    """Whether a subject is one side's: the word itself ("we") or its owner ("our team")."""
+    return subject.lower_ in words or any(
+        c.dep_ == "poss" and c.lower_ in possessives for c in subject.children
+    )
 
 
 def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from pushlint.sources.mask import blank
-from pushlint.turns import Layout, label_at, layout_from_turns
+from pushlint.turns import Layout, label_at, layout_from_turns, split_side
 
 _TIMING = re.compile(r"^\s*[\d:.,]+\s+-->\s+[\d:.,]+.*$", re.M)
 _VOICE = re.compile(r"<v(?:\.[\w.]+)?\s+([^>]+)>")
@@ -17,7 +17,7 @@ _TAG = re.compile(r"</?[a-z][^>]*>", re.I)
 
 def transcript(source: str, *, seller: str | None = None) -> tuple[str, Layout]:
     ranges: list[tuple[int, int]] = []
-    turns: list[tuple[str, int, int]] = []
+    turns: list[tuple[str, str | None, int, int]] = []
     offset = 0
     for block in re.split(r"(\n[ \t]*\n)", source):
         start = offset
@@ -32,17 +32,19 @@ def transcript(source: str, *, seller: str | None = None) -> tuple[str, Layout]:
         ranges.append((start, start + timing.end()))  # cue id and timing line
         text_start = start + timing.end()
         cue = block[timing.end() :]
-        speaker = None
+        speaker: tuple[str, str | None] | None = None
         voice = _VOICE.search(cue)
         if voice:
-            speaker = voice.group(1).strip()
+            speaker = split_side(voice.group(1).strip())  # <v Sam (Rep)>
         for tag in _TAG.finditer(cue):
             ranges.append((text_start + tag.start(), text_start + tag.end()))
         label = label_at(cue.lstrip("\n"))
         if label and speaker is None:
             lead = len(cue) - len(cue.lstrip("\n"))
-            speaker, words_start = label
+            name, side, words_start = label
+            speaker = (name, side)
             ranges.append((text_start + lead, text_start + lead + words_start))
-        turns.append((speaker or "Speaker", text_start, offset))
+        name, side = speaker or ("Speaker", None)
+        turns.append((name, side, text_start, offset))
     text = blank(source, ranges)
     return text, layout_from_turns(source, turns, seller=seller)
