@@ -70,6 +70,8 @@ def test_eval_cli_reports_auc_bands_and_rules(tmp_path: Path) -> None:
     assert doc["counts"] == {"pushy": 1, "customer-centric": 1, "passive": 0}
     assert doc["confusion"]["customer-centric"]["customer-centric"] == 1
     assert "PL101" in doc["rules"] and doc["rules"]["PL101"]["pushy"] == 1
+    # in rule order, whatever order the run met them in, so two reports diff cleanly
+    assert list(doc["rules"]) == sorted(doc["rules"]) and len(doc["rules"]) > 1
     pretty = CliRunner().invoke(app, ["eval", str(corpus)], env={"NO_COLOR": "1"})
     assert "ROC AUC" in pretty.output and "label x band" in pretty.output
 

@@ -103,6 +103,8 @@ def summarise(outcomes: Sequence[Outcome]) -> Evaluation:
         auc_vs_customer_centric=roc_auc(pushy, customer),
         band_accuracy=correct / len(outcomes) if outcomes else 0.0,
         confusion=confusion,
-        rules={rule: {label: counts[label] for label in LABELS} for rule, counts in rules.items()},
+        rules={  # sorted: a set's order changes from run to run, and reports get diffed
+            rule: {label: rules[rule][label] for label in LABELS} for rule in sorted(rules)
+        },
         counts={label: len(items) for label, items in by_label.items()},
     )
