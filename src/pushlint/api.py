@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from pushlint.cache import ResultCache
-    from pushlint.nlp import PipelineInfo
+    from pushlint.nlp import PipelineInfo, RecurringWords
     from pushlint.parallel import Workers
     from pushlint.pipeline import PushlintComponent
     from pushlint.project import FileSettings, Project
@@ -92,6 +92,7 @@ class Linter:
 
         iterator = iter(messages)
         while chunk := list(islice(iterator, ZONE_SIZE)):
+            self.recurring_words.warm([m.text for m in chunk])
             with self.nlp.memory_zone():
                 docs = iter(
                     self.nlp.pipe(
@@ -103,6 +104,12 @@ class Linter:
                     with one_blas_thread():
                         doc = next(docs)
                     yield message, doc
+
+    @cached_property
+    def recurring_words(self) -> RecurringWords:
+        from pushlint.nlp import RecurringWords
+
+        return RecurringWords(self.nlp)
 
     def _doc(self, message: Message) -> Doc:
         doc = self.nlp.make_doc(message.text)

@@ -14,7 +14,8 @@ import contextlib
 import importlib.metadata
 import importlib.util
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -111,6 +112,39 @@ def load_pipeline(model: str | None, needs: Iterable[str]) -> tuple[Language, Pi
     speed_up_lemmatizers(nlp)
     version = str(nlp.meta.get("version", "?"))
     return nlp, PipelineInfo(name if not Path(name).exists() else str(name), version)
+
+
+class RecurringWords:
+    """Keeps spaCy's tokenizer cache working for text linted inside memory zones.
+
+    Inside `nlp.memory_zone()` the tokenizer caches nothing (an entry would point at
+    lexemes the zone frees), so every word goes through the prefix, suffix and infix
+    searches again: 13x the cached cost, 7% of a whole run. Before a batch enters its
+    zone, the words it repeats are tokenized once outside any zone, which makes their
+    lexemes permanent and their cache entries safe. The tokens are the ones spaCy would
+    make anyway (caching is its default); only the permanent vocabulary grows, and by
+    at most `limit` words per process, so memory stays flat on a large repo."""
+
+    def __init__(self, nlp: Language, limit: int = 10_000) -> None:
+        from spacy.tokenizer import Tokenizer
+
+        self._tokenizer = nlp.tokenizer if type(nlp.tokenizer) is Tokenizer else None
+        self._vocab = nlp.vocab
+        self._room = limit
+        self._done: set[str] = set()
+
+    def warm(self, texts: Sequence[str]) -> None:
+        """Cache the words (whitespace-separated chunks, as the tokenizer splits them)
+        that occur at least twice in `texts` and are not cached yet."""
+        if self._tokenizer is None or self._room <= 0 or self._vocab.in_memory_zone:
+            return
+        counts = Counter(word for text in texts for word in text.split())
+        for word, count in counts.items():
+            if count > 1 and word not in self._done and self._room > 0:
+                # one word per call: after a special case spaCy caches nothing more in a doc
+                self._tokenizer(word)
+                self._done.add(word)
+                self._room -= 1
 
 
 def numpy_blas() -> AbstractContextManager[Any]:
