@@ -20,9 +20,9 @@ from pushlint.api import Linter
 from pushlint.attributes import speed_up_attribute_rulers, speed_up_lemmatizers
 from pushlint.checks.dependency import DependencyCheck
 from pushlint.checks.pattern import PatternCheck
-from pushlint.checks.prefilter import DocWords, max_length
+from pushlint.checks.prefilter import DocWords, anchors, hashed, max_length
 from pushlint.corpus import load_corpus
-from pushlint.nlp import default_model, numpy_blas, one_blas_thread
+from pushlint.nlp import RecurringWords, default_model, numpy_blas, one_blas_thread
 from tests.conftest import EXAMPLES, ROOT
 
 TRICKY = [
@@ -137,8 +137,10 @@ def test_windowed_token_patterns_find_every_whole_doc_match(
     linter: Linter, texts: list[str]
 ) -> None:
     (check,) = [c for c in linter.component.checks if isinstance(c, PatternCheck)]
-    windowed = [p for p in check._patterns if p.length is not None and p.requirements]
-    assert len(windowed) > 20  # most shipped patterns are bounded and have a literal word
+    windowed = [p for p in check._patterns if p.anchors]
+    assert len(windowed) > 200  # most shipped patterns have a literal word to search around
+    # and the windows of some reach through a repeated word ("can we set up a quick call")
+    assert sum(any(a[1][1] or a[2][1] for a in p.anchors) for p in windowed) > 10
     found = 0
     for doc in _docs(linter, texts):
         words = DocWords(doc)
@@ -186,6 +188,53 @@ def test_pattern_length_bounds_every_quantifier(
     pattern: list[dict[str, str]], length: int | None
 ) -> None:
     assert max_length(pattern) == length
+
+
+def test_a_match_reaches_as_far_as_the_tokens_around_its_anchor() -> None:
+    pattern = [
+        {"LOWER": "can"},
+        {"LOWER": "we", "OP": "?"},
+        {"LOWER": {"IN": ["a", "quick"]}, "OP": "*"},
+        {"LOWER": "call"},
+        {"OP": "{0,2}"},
+    ]
+    can, call = anchors(pattern) or []
+    repeat = [("LOWER", frozenset({"a", "quick"}))]
+    assert can == (("LOWER", frozenset({"can"})), (0, []), (4, [repeat]))
+    assert call == (("LOWER", frozenset({"call"})), (2, [repeat]), (2, []))
+    assert anchors([{"LOWER": "can"}, {"OP": "*"}]) is None  # a repeat over any word
+
+
+def test_a_repeated_word_reaches_no_further_than_its_longest_run() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp("a quick a call , a quick quick a quick call")
+    words = DocWords(doc)
+    (requirement,) = hashed([("LOWER", frozenset({"a", "quick"}))], nlp.vocab.strings)
+    assert words.longest_run([requirement]) == 5
+    (call,) = hashed([("LOWER", frozenset({"call"}))], nlp.vocab.strings)
+    assert words.longest_run([requirement, call]) == 0
+
+
+def test_words_cached_before_a_memory_zone_tokenize_as_spacy_does(texts: list[str]) -> None:
+    """The tokenizer cache RecurringWords fills must give the tokens, and the
+    attributes of special cases ("don't" -> "do", "n't"), that a fresh tokenizer gives."""
+    nlp = spacy.blank("en")
+    plain = spacy.blank("en")
+    sample = [*texts[:40], "We don't ship U.K. orders; can't you wait? It's 5pm."] * 2
+    warmed = RecurringWords(nlp)
+    warmed.warm([*sample, "Zyxwv appears once."])
+    capped = RecurringWords(spacy.blank("en"), limit=20)
+    capped.warm(sample)
+    assert len(capped._done) == 20 < len(warmed._done)
+    for _ in range(2):  # the cached entries outlive a zone
+        with nlp.memory_zone():
+            for text in sample:
+                ours, theirs = nlp.make_doc(text), plain.make_doc(text)
+                assert [(t.text, t.whitespace_, t.norm_) for t in ours] == [
+                    (t.text, t.whitespace_, t.norm_) for t in theirs
+                ]
+    # only the recurring words joined the permanent vocabulary
+    assert "ship" in nlp.vocab.strings and "Zyxwv" not in nlp.vocab.strings
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from pushlint.checks.prefilter import (
     dependency_requirements,
     hashed,
 )
-from pushlint.checks.regex import TIMEOUTS_KEY, bounded, regexes, unsafe_reason
+from pushlint.checks.regex import bounded, regexes, unsafe_reason
 from pushlint.rules.loader import LoadedRule, RuleFileError, RuleProblem
 
 if TYPE_CHECKING:
@@ -112,23 +112,40 @@ class _Compiled:
 
     def matches(self, doc: Doc, words: DocWords) -> Iterator[list[int]]:
         """Token ids of every match. A parse tree never crosses a sentence, so only the
-        sentences holding all the pattern's words are searched, each copied once into a
-        doc of its own (shared by all patterns); past a few sentences one pass over the
-        whole doc is cheaper."""
-        sentences = words.sentences(self.requirements) if self.requirements else None
-        if sentences is None or len(sentences) > _WHOLE_DOC_AFTER:
+        sentences holding all the pattern's words are searched."""
+        if not self.requirements:
             for _, token_ids in self.matcher(doc):
                 yield token_ids
             return
-        for start, end in sentences:
-            part = words.sentence_doc(start, end)
-            for _, token_ids in self.matcher(part):
-                yield [start + i for i in token_ids]
-            stopped = part.user_data.get(TIMEOUTS_KEY)
-            if stopped:
-                doc.user_data.setdefault(TIMEOUTS_KEY, set()).update(stopped)
+        for start, end in words.sentences(self.requirements):
+            yield from _matches_in_sentence(self.matcher, doc, start, end)
 
 
-_WHOLE_DOC_AFTER = (
-    4  # sentences: a copy costs ~80 us, a search of a sentence ~25 us, of an email ~200 us
-)
+def _matches_in_sentence(
+    matcher: DependencyMatcher, doc: Doc, start: int, end: int
+) -> Iterator[list[int]]:
+    """What `matcher(doc[start:end])` finds, in doc positions, without the copy.
+
+    Given a span, DependencyMatcher copies it into a new Doc (~80 us a sentence, more
+    than the search) and then takes three steps, repeated here on the parsed doc:
+    match each node's token pattern, group the tokens by the root of their tree, check
+    the relations between them. Every relation it knows stays inside a token's tree, and
+    a sentence's tree inside the sentence, so the matches are the same, in the same
+    order (tests/test_speed.py compares both on a corpus). This reads DependencyMatcher's
+    own attributes, which spaCy 3.8 declares public; the spaCy pin keeps them."""
+    by_root: dict[int, dict[int, list[int]]] = {}
+    for match_id, first, _ in matcher._matcher(doc[start:end]):
+        token = doc[start + first]
+        root = token
+        while root.head.i != root.i:
+            root = root.head
+        by_root.setdefault(root.i, {}).setdefault(match_id, []).append(token.i)
+    cache: dict[object, list[int]] = {}
+    for key in matcher._patterns:
+        for tree, tokens_to_key in zip(
+            matcher._tree[key], matcher._tokens_to_key[key], strict=True
+        ):
+            for positions in by_root.values():
+                # a node with no token: no match (spaCy finds none in an empty product)
+                if all(k in positions for k in tokens_to_key):
+                    yield from matcher._get_matches(cache, doc, tree, tokens_to_key, positions)

@@ -13,9 +13,11 @@ from pushlint.checks.base import Hit, Trace
 from pushlint.checks.prefilter import (
     AnchorIndex,
     DocWords,
+    HashedAnchor,
     HashedRequirement,
+    anchors,
     hashed,
-    max_length,
+    hashed_anchor,
     pattern_requirements,
 )
 from pushlint.checks.regex import bounded, regexes, unsafe_reason
@@ -32,17 +34,18 @@ class _Compiled:
     index: int
     matcher: Matcher
     requirements: list[HashedRequirement]
-    length: int | None  # most tokens a match can span; None: unbounded
+    anchors: list[HashedAnchor]  # none: a repeat can match any token, search the whole doc
 
     def spans(self, doc: Doc, words: DocWords) -> Iterator[tuple[int, int]]:
-        """Every match, found by running the matcher only around the rarest literal word
-        when the pattern's length is bounded (same matches, a fraction of the tokens)."""
-        if self.length is None or not self.requirements:
+        """Every match, found by running the matcher only around the occurrences of
+        the required word that is rarest in the doc (same matches, a fraction of the
+        tokens)."""
+        if not self.anchors:
             for _, start, end in self.matcher(doc):
                 yield start, end
             return
-        anchor = min(self.requirements, key=lambda r: len(r[1]))
-        for low, high in words.windows(anchor, self.length):
+        anchor = min(self.anchors, key=lambda a: len(words.positions(a[0])))
+        for low, high in words.windows(anchor):
             for _, start, end in self.matcher(doc[low:high]):
                 yield low + start, low + end
 
@@ -77,9 +80,15 @@ class PatternCheck:
                     where = ("patterns", i) if token is None else ("patterns", i, token)
                     problems.append(rule.problem(f"invalid token pattern: {message}", *where))
                     continue
-                requirements = hashed(pattern_requirements(pattern), nlp.vocab.strings)
+                strings = nlp.vocab.strings
                 self._patterns.append(
-                    _Compiled(rule, i, matcher, requirements, max_length(pattern))
+                    _Compiled(
+                        rule,
+                        i,
+                        matcher,
+                        hashed(pattern_requirements(pattern), strings),
+                        [hashed_anchor(a, strings) for a in anchors(pattern) or []],
+                    )
                 )
         if problems:
             raise RuleFileError(problems)

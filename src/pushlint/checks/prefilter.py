@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy
 
-from pushlint.checks.regex import TIMEOUTS_KEY
 from pushlint.engine import sentence_bounds
 
 if TYPE_CHECKING:
@@ -39,6 +38,11 @@ OPTIONAL_OPS = {"?", "*", "!"}
 
 Requirement = tuple[str, frozenset[str]]  # (attribute, any of these words)
 HashedRequirement = tuple[str, frozenset[int]]
+# tokens a match can reach: a fixed count plus the longest run of each repeat's words
+Reach = tuple[int, list[list[Requirement]]]
+Anchor = tuple[Requirement, Reach, Reach]  # a required word, the reach before and after it
+HashedReach = tuple[int, list[list[HashedRequirement]]]
+HashedAnchor = tuple[HashedRequirement, HashedReach, HashedReach]
 
 
 def token_requirements(spec: Mapping[str, Any]) -> list[Requirement]:
@@ -77,19 +81,42 @@ def pattern_requirements(pattern: list[dict[str, Any]]) -> list[Requirement]:
 
 def max_length(pattern: list[dict[str, Any]]) -> int | None:
     """The most tokens a Matcher pattern can span; None when a repeat makes it unbounded."""
-    total = 0
-    for spec in pattern:
-        op = spec.get("OP")
-        if op in (None, "!", "?", "1"):
-            total += 1
-        elif isinstance(op, str) and op.startswith("{") and op.endswith("}"):
-            high = op.strip("{}").split(",")[-1].strip()
-            if not high:
-                return None
-            total += int(high)
-        else:  # "*", "+"
-            return None
-    return total
+    reaches = [_spec_reach(spec) for spec in pattern]
+    return sum(reaches) if all(isinstance(r, int) for r in reaches) else None  # type: ignore[arg-type]
+
+
+def anchors(pattern: list[dict[str, Any]]) -> list[Anchor] | None:
+    """Each literal requirement of a mandatory token, with how many tokens a match can
+    reach before and after that token. A match holding the token at i lies within
+    [i - before, i + 1 + after), so the matcher need not look further. A repeat (`*`,
+    `+`, `{n,}`) over literal words reaches at most the longest run of consecutive
+    tokens holding them (`DocWords.longest_run`); None when a repeat can match any token."""
+    reaches = [_spec_reach(spec) for spec in pattern]
+    if any(r is None for r in reaches):
+        return None
+
+    def total(part: list[int | list[Requirement] | None]) -> Reach:
+        return sum(r for r in part if isinstance(r, int)), [r for r in part if isinstance(r, list)]
+
+    return [
+        (requirement, total(reaches[:k]), total(reaches[k + 1 :]))
+        for k, spec in enumerate(pattern)
+        if _mandatory(spec)
+        for requirement in token_requirements(spec)
+    ]
+
+
+def _spec_reach(spec: Mapping[str, Any]) -> int | list[Requirement] | None:
+    """The most tokens one spec matches; for an unbounded repeat, the words it is
+    limited to; None when it can repeat over any token."""
+    op = spec.get("OP")
+    if op in (None, "!", "?", "1"):
+        return 1
+    if isinstance(op, str) and op.startswith("{") and op.endswith("}"):
+        high = op.strip("{}").split(",")[-1].strip()
+        if high:
+            return int(high)
+    return token_requirements(spec) or None
 
 
 def dependency_requirements(pattern: list[dict[str, Any]]) -> list[Requirement]:
@@ -106,9 +133,7 @@ class DocWords:
         self._sets: dict[str, set[int]] = {}
         self._bounds: list[int] | None = None
         self._where: dict[str, dict[int, list[int]]] = {}
-        self._parts: dict[int, Doc] = {}
-        self._array: numpy.ndarray | None = None
-        self._array_head: tuple[int, ...] = ()
+        self._positions: dict[HashedRequirement, list[int]] = {}
 
     def _column(self, attr: str) -> numpy.ndarray:
         column = self._columns.get(attr)
@@ -129,23 +154,43 @@ class DocWords:
         return len(self._doc) > 0 and all(self.has_any(a, v) for a, v in requirements)
 
     def positions(self, requirement: HashedRequirement) -> list[int]:
-        """Token indices holding one of the requirement's words, ascending."""
-        attr, values = requirement
-        index = self._where.get(attr)
-        if index is None:
-            index = self._where[attr] = {}
-            for i, value in enumerate(self._column(attr).tolist()):
-                index.setdefault(value, []).append(i)
-        found = [i for value in values & index.keys() for i in index[value]]
-        found.sort()
+        """Token indices holding one of the requirement's words, ascending (shared by
+        the patterns that ask for the same words: do not modify)."""
+        found = self._positions.get(requirement)
+        if found is None:
+            attr, values = requirement
+            index = self._where.get(attr)
+            if index is None:
+                index = self._where[attr] = {}
+                for i, value in enumerate(self._column(attr).tolist()):
+                    index.setdefault(value, []).append(i)
+            found = [i for value in values & index.keys() for i in index[value]]
+            found.sort()
+            self._positions[requirement] = found
         return found
 
-    def windows(self, anchor: HashedRequirement, length: int) -> list[tuple[int, int]]:
-        """Merged token ranges holding every match of at most `length` tokens that
-        includes an anchor word."""
+    def longest_run(self, requirements: Sequence[HashedRequirement]) -> int:
+        """The most consecutive tokens that each hold a word of every requirement (0
+        if none does): how far a repeated token with those words can reach."""
+        held = set.intersection(*(set(self.positions(r)) for r in requirements))
+        longest = run = 0
+        previous = -2
+        for i in sorted(held):
+            run = run + 1 if i == previous + 1 else 1
+            longest, previous = max(longest, run), i
+        return longest
+
+    def reach(self, reach: HashedReach) -> int:
+        fixed, repeats = reach
+        return fixed + sum(self.longest_run(words) for words in repeats)
+
+    def windows(self, anchor: HashedAnchor) -> list[tuple[int, int]]:
+        """Merged token ranges holding every match that includes an anchor word."""
+        requirement, before, after = anchor
+        ahead, behind = self.reach(before), self.reach(after) + 1
         found: list[tuple[int, int]] = []
-        for i in self.positions(anchor):
-            start, end = max(0, i - length + 1), min(len(self._doc), i + length)
+        for i in self.positions(requirement):
+            start, end = max(0, i - ahead), min(len(self._doc), i + behind)
             if found and start <= found[-1][1]:
                 found[-1] = (found[-1][0], end)
             else:
@@ -164,22 +209,6 @@ class DocWords:
                 return []
         numbers = sorted(keep) if keep is not None else range(len(bounds) - 1)
         return [(bounds[k], bounds[k + 1]) for k in numbers]
-
-    def sentence_doc(self, start: int, end: int) -> Doc:
-        """The sentence `doc[start:end]` as a doc of its own, made once per doc."""
-        part = self._parts.get(start)
-        if part is None:
-            if self._array is None:  # the doc's columns, read once for all its sentences
-                self._array_head = self._doc._get_array_attrs()
-                self._array = self._doc.to_array(self._array_head)
-            # spaCy slices the array it is given and may adjust the slice in place: a copy
-            part = self._doc[start:end].as_doc(
-                array_head=self._array_head, array=self._array.copy()
-            )
-            self._parts[start] = part
-            if TIMEOUTS_KEY in self._doc.user_data:  # REGEX time-outs carry over
-                part.user_data[TIMEOUTS_KEY] = self._doc.user_data[TIMEOUTS_KEY]
-        return part
 
     def _sentence_bounds(self) -> list[int]:
         if self._bounds is None:
@@ -213,3 +242,11 @@ class AnchorIndex:
 def hashed(requirements: Iterable[Requirement], strings: StringStore) -> list[HashedRequirement]:
     """Requirements with their words turned into string-store hashes, as to_array gives."""
     return [(attr, frozenset(strings.add(v) for v in values)) for attr, values in requirements]
+
+
+def hashed_anchor(anchor: Anchor, strings: StringStore) -> HashedAnchor:
+    (requirement,) = hashed([anchor[0]], strings)
+    before, after = (
+        (fixed, [hashed(words, strings) for words in repeats]) for fixed, repeats in anchor[1:]
+    )
+    return requirement, before, after
