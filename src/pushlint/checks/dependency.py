@@ -15,9 +15,9 @@ from spacy.matcher import DependencyMatcher
 from pushlint.checks.base import Hit, Trace
 from pushlint.checks.pattern import explain_pattern_error
 from pushlint.checks.prefilter import (
-    AnchorIndex,
     DocWords,
     HashedRequirement,
+    RequirementIndex,
     dependency_requirements,
     hashed,
 )
@@ -76,14 +76,12 @@ class DependencyCheck:
                 )
         if problems:
             raise RuleFileError(problems)
-        self._index = AnchorIndex([p.requirements for p in self._patterns])
+        self._index = RequirementIndex([p.requirements for p in self._patterns])
 
     def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
         words = words or DocWords(doc)
-        for i in self._index.candidates(words):
+        for i in self._index.satisfied(words):
             compiled = self._patterns[i]
-            if not words.satisfies(compiled.requirements):
-                continue
             for token_ids in compiled.matches(doc, words):
                 captures = dict(zip(compiled.names, token_ids, strict=True))
                 shown = [token_ids[n] for n in compiled.shown] or token_ids

@@ -11,10 +11,10 @@ from spacy.matcher import Matcher
 
 from pushlint.checks.base import Hit, Trace
 from pushlint.checks.prefilter import (
-    AnchorIndex,
     DocWords,
     HashedAnchor,
     HashedRequirement,
+    RequirementIndex,
     anchors,
     hashed,
     hashed_anchor,
@@ -92,15 +92,14 @@ class PatternCheck:
                 )
         if problems:
             raise RuleFileError(problems)
-        self._index = AnchorIndex([p.requirements for p in self._patterns])
+        self._index = RequirementIndex([p.requirements for p in self._patterns])
 
     def __call__(self, doc: Doc, words: DocWords | None = None) -> Iterator[Hit]:
         words = words or DocWords(doc)
-        for i in self._index.candidates(words):
+        for i in self._index.satisfied(words):
             compiled = self._patterns[i]
-            if words.satisfies(compiled.requirements):
-                for start, end in compiled.spans(doc, words):
-                    yield Hit(compiled.rule, start, end)
+            for start, end in compiled.spans(doc, words):
+                yield Hit(compiled.rule, start, end)
 
     def trace(self, doc: Doc) -> Iterator[Trace]:
         words = DocWords(doc)

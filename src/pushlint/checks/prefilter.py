@@ -147,6 +147,10 @@ class DocWords:
             words = self._sets[attr] = set(self._column(attr).tolist())
         return words
 
+    @property
+    def size(self) -> int:
+        return len(self._doc)
+
     def has_any(self, attr: str, values: frozenset[int]) -> bool:
         return not self.word_set(attr).isdisjoint(values)
 
@@ -216,27 +220,33 @@ class DocWords:
         return self._bounds
 
 
-class AnchorIndex:
-    """Which of many patterns a doc can satisfy, found from the doc's words instead of by
-    testing every pattern: each pattern is filed under the words of its most selective
-    requirement (its anchor). The candidates it returns still need `satisfies`."""
+class RequirementIndex:
+    """Which of many patterns a doc satisfies, worked out from the doc's words in one
+    pass instead of pattern by pattern: every distinct requirement gets a number, each
+    word the numbers of the requirements it meets, and a pattern is satisfied when all
+    its numbers are among those the doc's words meet (one subset test)."""
 
     def __init__(self, requirements: Sequence[Sequence[HashedRequirement]]) -> None:
-        self._always = [i for i, needed in enumerate(requirements) if not needed]
+        numbers: dict[HashedRequirement, int] = {}
+        self._needs = [
+            frozenset(numbers.setdefault(r, len(numbers)) for r in needed)
+            for needed in requirements
+        ]
         self._by_word: dict[str, dict[int, list[int]]] = {}
-        for i, needed in enumerate(requirements):
-            if needed:
-                attr, values = min(needed, key=lambda r: len(r[1]))
-                for value in values:
-                    self._by_word.setdefault(attr, {}).setdefault(value, []).append(i)
+        for (attr, values), number in numbers.items():
+            for value in values:
+                self._by_word.setdefault(attr, {}).setdefault(value, []).append(number)
 
-    def candidates(self, words: DocWords) -> list[int]:
-        """Indices of the patterns whose anchor word is in the doc, in pattern order."""
-        found = set(self._always)
+    def satisfied(self, words: DocWords) -> list[int]:
+        """Indices of the patterns the doc can match, in pattern order; what
+        `DocWords.satisfies` says of each pattern, for all of them at once."""
+        if not words.size:
+            return []
+        held: set[int] = set()
         for attr, index in self._by_word.items():
             for value in words.word_set(attr) & index.keys():
-                found.update(index[value])
-        return sorted(found)
+                held.update(index[value])
+        return [i for i, needs in enumerate(self._needs) if needs <= held]
 
 
 def hashed(requirements: Iterable[Requirement], strings: StringStore) -> list[HashedRequirement]:
