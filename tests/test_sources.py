@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import codecs
+import re
 from email.message import EmailMessage
 from pathlib import Path
+from re import _parser as re_parser
+from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+from typing import Any
 
 import pytest
+from mailparser_reply.parser import EmailMessage as MailParserMessage
 
 import pushlint
 from pushlint.records import Report
 from pushlint.sources import ReadOptions, expand, read
 from pushlint.sources.mask import merge_fields
+from pushlint.sources.replies import _LANGUAGES, _Message
 
 from .conftest import EXAMPLES
 
@@ -119,6 +125,50 @@ def test_quoted_replies_and_signatures_are_not_linted(tmp_path: Path, tail: str)
     assert report.signals  # the rep's own text is still read
     included = lint(path, ReadOptions(include_quoted=True))
     assert included.findings  # --include-quoted reads everything
+
+
+def _needs_colon_or_dashes(pattern: Any) -> bool:
+    """Whether every match of a parsed regex holds ':' or five '-' (lookarounds aside)."""
+    for op, value in pattern:
+        if op is LITERAL and value == ord(":"):
+            return True
+        if op in (MAX_REPEAT, MIN_REPEAT):
+            low, _, item = value
+            if low >= 5 and list(item) == [(LITERAL, ord("-"))]:
+                return True
+            if low >= 1 and _needs_colon_or_dashes(item):
+                return True
+        if op is SUBPATTERN and _needs_colon_or_dashes(value[-1]):
+            return True
+        if op is BRANCH and all(_needs_colon_or_dashes(b) for b in value[1]):
+            return True
+    return False
+
+
+def test_every_reply_header_the_parser_knows_holds_a_colon_or_five_dashes() -> None:
+    """The premise on which replies._Message skips the header search in a text with
+    neither, checked against the installed mail-parser-reply's own pattern."""
+    flags = re.I | re.M
+    assert not _needs_colon_or_dashes(re_parser.parse(r"wrote:|-{5,}|Sent from", flags))
+    message = MailParserMessage(text="x", languages=list(_LANGUAGES), keep_hyphen_lists=True)
+    assert _needs_colon_or_dashes(re_parser.parse(message.HEADER_REGEX.pattern, flags))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Sam,\n\nThanks for the call. We can ship by Friday.\n\nBest,\nJordan",
+        "Looks good to me\n\nOn Mon, Mar 2 Sam <sam@example.com> wrote:\n> ok",
+        "Sounds good\n\n-----Original Message-----\nFrom: Jo\nSent: Mon\nTo: Sam\n\nx",
+        "Here is what you get:\n- one\n- two\n\nThanks,\nJordan",
+    ],
+)
+def test_the_parser_finds_the_same_replies_with_the_header_search_skipped(text: str) -> None:
+    def replies(kind: type) -> list[tuple[str, str, str]]:
+        message = kind(text=text, languages=list(_LANGUAGES), keep_hyphen_lists=True)
+        return [(r.headers, r.content, r.signatures) for r in message.read().replies]
+
+    assert replies(_Message) == replies(MailParserMessage)
 
 
 def test_a_plain_draft_without_reply_or_signature_is_read_whole(tmp_path: Path) -> None:
