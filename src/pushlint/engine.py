@@ -90,7 +90,7 @@ class Engine:
         # Only the seller's own words count: not a customer's turn, not a quoted line.
         hits = [h for h in hits if _by_seller(doc, h, layout)]
         conditional = [h for h in hits if h.rule.id in self._unless]
-        sentence_of = _sentence_index(doc) if conditional else []
+        sentence_of = sentence_index(doc) if conditional else []
         kept = [h for h in hits if not self._suppressed(h, hits, sentence_of)]
         kept = _longest_per_rule(kept)
         bounds = sentence_bounds(doc) if kept else []
@@ -151,7 +151,7 @@ def _sentence_starts(doc: Doc) -> numpy.ndarray:
     return starts
 
 
-def _sentence_index(doc: Doc) -> list[int]:
+def sentence_index(doc: Doc) -> list[int]:
     """Sentence number of every token."""
     if not len(doc):
         return []

@@ -13,13 +13,12 @@ never crosses a sentence.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy
 
-from pushlint.engine import sentence_bounds
+from pushlint.engine import sentence_bounds, sentence_index
 
 if TYPE_CHECKING:
     from spacy.strings import StringStore
@@ -134,6 +133,8 @@ class DocWords:
         self._bounds: list[int] | None = None
         self._where: dict[str, dict[int, list[int]]] = {}
         self._positions: dict[HashedRequirement, list[int]] = {}
+        self._holding: dict[HashedRequirement, set[int]] = {}
+        self._sentence_of: list[int] | None = None
 
     def _column(self, attr: str) -> numpy.ndarray:
         column = self._columns.get(attr)
@@ -207,12 +208,24 @@ class DocWords:
         bounds = self._sentence_bounds()
         keep: set[int] | None = None
         for requirement in requirements:
-            found = {bisect.bisect_right(bounds, i) - 1 for i in self.positions(requirement)}
+            found = self._sentences_holding(requirement)
             keep = found if keep is None else keep & found
             if not keep:
                 return []
         numbers = sorted(keep) if keep is not None else range(len(bounds) - 1)
         return [(bounds[k], bounds[k + 1]) for k in numbers]
+
+    def _sentences_holding(self, requirement: HashedRequirement) -> set[int]:
+        """Numbers of the sentences holding the requirement's words (shared: read only)."""
+        found = self._holding.get(requirement)
+        if found is None:
+            if self._sentence_of is None:
+                self._sentence_of = sentence_index(self._doc)
+            sentence_of = self._sentence_of
+            found = self._holding[requirement] = {
+                sentence_of[i] for i in self.positions(requirement)
+            }
+        return found
 
     def _sentence_bounds(self) -> list[int]:
         if self._bounds is None:
