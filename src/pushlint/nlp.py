@@ -122,8 +122,10 @@ class RecurringWords:
     searches again: 13x the cached cost, 7% of a whole run. Before a batch enters its
     zone, the words it repeats are tokenized once outside any zone, which makes their
     lexemes permanent and their cache entries safe. The tokens are the ones spaCy would
-    make anyway (caching is its default); only the permanent vocabulary grows, and by
-    at most `limit` words per process, so memory stays flat on a large repo."""
+    make anyway (caching is its default). Only words the pipeline's vocabulary already
+    holds (or those with one trailing punctuation mark: "Friday,") are kept, so no name
+    or other word first seen in a message outlives its zone, in memory or in a pipeline
+    saved with `nlp.to_disk`; and at most `limit` of them, so memory stays flat."""
 
     def __init__(self, nlp: Language, limit: int = 10_000) -> None:
         from spacy.tokenizer import Tokenizer
@@ -139,12 +141,18 @@ class RecurringWords:
         if self._tokenizer is None or self._room <= 0 or self._vocab.in_memory_zone:
             return
         counts = Counter(word for text in texts for word in text.split())
+        known = self._vocab.strings
         for word, count in counts.items():
-            if count > 1 and word not in self._done and self._room > 0:
+            if count < 2 or word in self._done or self._room <= 0:
+                continue
+            if word in known or (word[-1] in _TRAILING and word[:-1] in known):
                 # one word per call: after a special case spaCy caches nothing more in a doc
                 self._tokenizer(word)
                 self._done.add(word)
                 self._room -= 1
+
+
+_TRAILING = frozenset(".,;:!?)'\"")
 
 
 def numpy_blas() -> AbstractContextManager[Any]:
