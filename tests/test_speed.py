@@ -57,12 +57,15 @@ def test_fast_attribute_ruler_and_lemmatizer_set_exactly_what_spacy_sets(texts: 
     assert type(fast.get_pipe("lemmatizer")) is not type(plain.get_pipe("lemmatizer"))
     assert fast.get_pipe("attribute_ruler").match is not plain.get_pipe("attribute_ruler").match
     columns = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD"]
-    compared = 0
+    compared = multi_token = 0
     for a, b in zip(plain.pipe(texts), fast.pipe(texts), strict=True):
         assert numpy.array_equal(a.to_array(columns), b.to_array(columns)), a.text[:80]
         assert [str(t.morph) for t in a] == [str(t.morph) for t in b]
         compared += len(a)
+        multi_token += bool(fast.get_pipe("attribute_ruler").match.rest_matches(b))
     assert compared > 10_000
+    # both ways of writing were compared: shape by shape, and match by match ("let's")
+    assert 0 < multi_token < len(texts)
 
 
 def test_numpy_blas_annotates_exactly_what_spacys_default_blis_does(texts: list[str]) -> None:

@@ -6,11 +6,13 @@ and then every match builds a Span and sets attributes one Python call at a time
 
 Almost all of its patterns are one token compared with literal values (TAG, LOWER,
 DEP, IS_SPACE, a REGEX on LOWER), so the rules a token matches depend only on those
-values: they are worked out once per distinct combination and remembered. The few
-others (two-token patterns, the "expl" rule) keep a Matcher each, run only on docs that
-hold their literal words. Matches keep spaCy's order (later rules win) and are written
-with one `Doc.from_array`, so tokens end with exactly the values spaCy's own code gives
-them; `tests/test_speed.py` compares both on a corpus.
+values: they are worked out, and merged in rule order (later rules win), once per
+distinct combination and remembered. The few others (two-token patterns, the "expl"
+rule) keep a Matcher each, run only near their literal words. In a doc none of those
+match (most docs), each token gets its combination's merged values; otherwise every
+match is applied in spaCy's order. Either way each changed column is written with one
+`Doc.from_array`, so tokens end with exactly the values spaCy's own code gives them;
+`tests/test_speed.py` compares both on a corpus.
 
 The rule lemmatizer gets the same treatment (`speed_up_lemmatizers`): a lemma depends
 only on the token's text, POS and morphology, so it is worked out once per distinct
@@ -27,7 +29,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy
 
-from pushlint.checks.prefilter import DocWords, HashedRequirement, hashed, pattern_requirements
+from pushlint.checks.prefilter import (
+    DocWords,
+    HashedAnchor,
+    HashedRequirement,
+    anchors,
+    hashed,
+    hashed_anchor,
+    pattern_requirements,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -54,6 +64,8 @@ def speed_up_attribute_rulers(nlp: Language) -> None:
         fast = _FastMatch(component)
         component.match = fast  # type: ignore[method-assign]
         component.set_annotations = types.MethodType(_set_annotations, component)  # type: ignore[method-assign]
+        # spaCy calls a component through its class, so the class is swapped, not a method
+        component.__class__ = _fast_ruler(type(component))
 
 
 LEMMA_CACHE_SIZE = 200_000  # distinct (word, POS, morphology) lemmas kept; then start over
@@ -115,7 +127,7 @@ class _FastMatch:
 
         strings = ruler.vocab.strings
         self._ids = [strings[str(n)] for n in range(len(ruler.attrs))]
-        self._rest: list[tuple[Matcher, list[HashedRequirement]]] = []
+        self._rest: list[tuple[Matcher, list[HashedRequirement], list[HashedAnchor]]] = []
         singles: list[tuple[int, list[tuple[int, Test]]]] = []
         for n, patterns in enumerate(_patterns_by_rule(ruler)):
             for pattern in patterns:
@@ -124,7 +136,8 @@ class _FastMatch:
                     matcher = Matcher(ruler.vocab)
                     matcher.add(str(n), [pattern])
                     needed = hashed(pattern_requirements(pattern), strings)
-                    self._rest.append((matcher, needed))
+                    near = [hashed_anchor(a, strings) for a in anchors(pattern) or []]
+                    self._rest.append((matcher, needed, near))
                 else:
                     singles.append((n, [(IDS[attr], test) for attr, test in tests]))
         self._columns = sorted({attr for _, tests in singles for attr, _ in tests})
@@ -133,6 +146,10 @@ class _FastMatch:
             (n, [(self._where[attr], test) for attr, test in tests]) for n, tests in singles
         ]
         self._seen: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._merged: dict[tuple[int, ...], dict[int, int]] = {}
+        self._attrs = ruler.attrs
+        # a one-token rule writes to its own token unless its index says otherwise
+        self.in_place = all(ruler.indices[n] in (0, -1) for n, _ in singles)
 
     def _rules_for(self, values: tuple[int, ...]) -> tuple[int, ...]:
         found = self._seen.get(values)
@@ -143,6 +160,36 @@ class _FastMatch:
             self._seen[values] = found
         return found
 
+    def write_in_place(self, doc: Doc) -> bool:
+        """Apply the one-token rules, each distinct token shape's rules merged once (in
+        rule order: later rules win), and write each changed column once. False, with
+        nothing written, when another rule matches: then matches are applied in order."""
+        if not self.in_place or self.rest_matches(doc):
+            return False
+        if not self._columns or not len(doc):
+            return True
+        rows = doc.to_array(self._columns).reshape(len(doc), len(self._columns)).tolist()
+        final = [self._merged_for(tuple(row)) for row in rows]
+        columns = sorted({attr for values in final for attr in values})
+        if not columns:
+            return True
+        where = {attr: i for i, attr in enumerate(columns)}
+        out = doc.to_array(columns).reshape(len(doc), len(columns)).tolist()
+        for row, values in zip(out, final, strict=True):
+            for attr, value in values.items():
+                row[where[attr]] = value
+        doc.from_array(columns, numpy.array(out, dtype=numpy.uint64))
+        return True
+
+    def _merged_for(self, values: tuple[int, ...]) -> dict[int, int]:
+        merged = self._merged.get(values)
+        if merged is None:
+            merged = {}
+            for n in self._rules_for(values):
+                merged.update(self._attrs[n])
+            self._merged[values] = merged
+        return merged
+
     def __call__(self, doc: Doc) -> list[Match]:
         matches: list[Match] = []
         if self._columns and len(doc):
@@ -150,14 +197,34 @@ class _FastMatch:
             for i, row in enumerate(rows):
                 for n in self._rules_for(tuple(row)):
                     matches.append((n, self._ids[n], i, i + 1))
+        return sorted(matches + self.rest_matches(doc))
+
+    def rest_matches(self, doc: Doc) -> list[Match]:
+        """Matches of the rules that are not one-token literal comparisons."""
+        matches: list[Match] = []
         words = DocWords(doc)
-        for matcher, needed in self._rest:
+        for matcher, needed, near in self._rest:
             if not words.satisfies(needed):
                 continue
-            for match_id, start, end in matcher(doc, allow_missing=True, as_spans=False):  # type: ignore[misc]
-                matches.append((int(doc.vocab.strings[match_id]), match_id, start, end))
-        matches.sort()
+            for low, high in words.search_windows(near):
+                found = matcher(doc[low:high], allow_missing=True, as_spans=False)
+                for match_id, start, end in found:  # type: ignore[misc]
+                    rule = int(doc.vocab.strings[match_id])
+                    matches.append((rule, match_id, low + start, low + end))
         return matches
+
+
+@functools.cache
+def _fast_ruler(base: type) -> type:
+    return type(f"Fast{base.__name__}", (base,), {"__call__": _apply_rules})
+
+
+def _apply_rules(self: AttributeRuler, doc: Doc) -> Doc:
+    """`AttributeRuler.__call__`: one-token rules written per distinct token shape when
+    no other rule matches the doc (the usual case), else every match in rule order."""
+    if not self.match.write_in_place(doc):  # type: ignore[attr-defined]
+        self.set_annotations(doc, self.match(doc))
+    return doc
 
 
 def _patterns_by_rule(ruler: AttributeRuler) -> list[list[list[dict[str, Any]]]]:
@@ -202,22 +269,28 @@ def _member(values: frozenset[int], inside: bool) -> Test:
 
 
 def _set_annotations(self: AttributeRuler, doc: Doc, matches: list[Match]) -> None:
-    """Apply matches in order (later rules win) and write every changed column at once."""
+    """Apply matches in order (later rules win) and write every changed column at once
+    (edited as Python lists: setting numpy elements one by one costs more)."""
     if not matches:
         return
     final: dict[int, dict[int, int]] = {}
+    indices, attrs = self.indices, self.attrs
     for n, _, start, end in matches:
-        index = self.indices[n]
+        index = indices[n]
         position = (start if index >= 0 else end) + index
         if not start <= position < end:  # spaCy raises a helpful error for a bad index
             type(self).set_annotations(self, doc, matches)
             return
-        final.setdefault(position, {}).update(self.attrs[n])
+        values = final.get(position)
+        if values is None:
+            final[position] = dict(attrs[n])
+        else:
+            values.update(attrs[n])
     columns = sorted({attr for values in final.values() for attr in values})
-    array = doc.to_array(columns).reshape(len(doc), len(columns))
+    rows = doc.to_array(columns).reshape(len(doc), len(columns)).tolist()
     where = {attr: i for i, attr in enumerate(columns)}
     for position, values in final.items():
-        row = array[position]
+        row = rows[position]
         for attr, value in values.items():
             row[where[attr]] = value
-    doc.from_array(columns, array.astype(numpy.uint64, copy=False))
+    doc.from_array(columns, numpy.array(rows, dtype=numpy.uint64))

@@ -40,12 +40,7 @@ class _Compiled:
         """Every match, found by running the matcher only around the occurrences of
         the required word that is rarest in the doc (same matches, a fraction of the
         tokens)."""
-        if not self.anchors:
-            for _, start, end in self.matcher(doc):
-                yield start, end
-            return
-        anchor = min(self.anchors, key=lambda a: len(words.positions(a[0])))
-        for low, high in words.windows(anchor):
+        for low, high in words.search_windows(self.anchors):
             for _, start, end in self.matcher(doc[low:high]):
                 yield low + start, low + end
 

@@ -189,6 +189,14 @@ class DocWords:
         fixed, repeats = reach
         return fixed + sum(self.longest_run(words) for words in repeats)
 
+    def search_windows(self, anchors: Sequence[HashedAnchor]) -> list[tuple[int, int]]:
+        """Where a token pattern can match: the windows around the occurrences of its
+        required word that is rarest in this doc, or the whole doc when it has none
+        (see `anchors`)."""
+        if not anchors:
+            return [(0, len(self._doc))]
+        return self.windows(min(anchors, key=lambda a: len(self.positions(a[0]))))
+
     def windows(self, anchor: HashedAnchor) -> list[tuple[int, int]]:
         """Merged token ranges holding every match that includes an anchor word."""
         requirement, before, after = anchor
