@@ -269,28 +269,22 @@ def _member(values: frozenset[int], inside: bool) -> Test:
 
 
 def _set_annotations(self: AttributeRuler, doc: Doc, matches: list[Match]) -> None:
-    """Apply matches in order (later rules win) and write every changed column at once
-    (edited as Python lists: setting numpy elements one by one costs more)."""
+    """Apply matches in order (later rules win) and write every changed column at once."""
     if not matches:
         return
     final: dict[int, dict[int, int]] = {}
-    indices, attrs = self.indices, self.attrs
     for n, _, start, end in matches:
-        index = indices[n]
+        index = self.indices[n]
         position = (start if index >= 0 else end) + index
         if not start <= position < end:  # spaCy raises a helpful error for a bad index
             type(self).set_annotations(self, doc, matches)
             return
-        values = final.get(position)
-        if values is None:
-            final[position] = dict(attrs[n])
-        else:
-            values.update(attrs[n])
+        final.setdefault(position, {}).update(self.attrs[n])
     columns = sorted({attr for values in final.values() for attr in values})
-    rows = doc.to_array(columns).reshape(len(doc), len(columns)).tolist()
+    array = doc.to_array(columns).reshape(len(doc), len(columns))
     where = {attr: i for i, attr in enumerate(columns)}
     for position, values in final.items():
-        row = rows[position]
+        row = array[position]
         for attr, value in values.items():
             row[where[attr]] = value
-    doc.from_array(columns, numpy.array(rows, dtype=numpy.uint64))
+    doc.from_array(columns, array.astype(numpy.uint64, copy=False))

@@ -5,10 +5,11 @@ A token or dependency pattern can only match if, for each mandatory token with a
 LOWER/LEMMA/ORTH/NORM constraint, the doc has a token with one of those values. Checking
 that against the doc's word sets costs microseconds; running spaCy's Matcher costs about
 0.2 ms per pattern per email whether or not anything matches, because it visits every
-token. So a pattern that can match is run only where it can: a token pattern of at most
-L tokens within L-1 tokens of an occurrence of its anchor word (`windows`), a dependency
-pattern within the sentences that hold all its words (`sentences`), since a parse tree
-never crosses a sentence.
+token. So the patterns a doc can match are found in one pass over its words
+(`RequirementIndex`), and each is run only where it can match: a token pattern around
+the occurrences of a required word, as far as a match can reach on either side of it
+(`anchors`, `windows`), a dependency pattern within the sentences that hold all its
+words (`sentences`), since a parse tree never crosses a sentence.
 """
 
 from __future__ import annotations
