@@ -55,6 +55,28 @@ def test_lint_text_with_read_options_reads_the_string_as_a_file_would_be(
     assert "PL101" not in {f.rule for f in suppressed.findings}
 
 
+def test_lint_text_reads_a_raw_email_in_a_string_as_the_eml_file_is_read() -> None:
+    from pushlint.sources import ReadOptions
+
+    path = EXAMPLES / "inputs" / "reply.eml"
+    raw = path.read_text(encoding="utf-8")
+    read = pushlint.lint_text(raw, options=ReadOptions(input_format="eml"))
+    from_file = pushlint.lint_paths([path]).reports[0]
+    assert read.findings and [(f.rule, f.line, f.text) for f in read.findings] == [
+        (f.rule, f.line, f.text) for f in from_file.findings
+    ]
+    assert read.notes == from_file.notes
+    # a quoted-printable body is decoded first: its soft line break splits no phrase
+    encoded = (
+        "From: Jordan <jordan@acme.example>\nSubject: Forecasts\nMIME-Version: 1.0\n"
+        'Content-Type: text/plain; charset="utf-8"\n'
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "Hi Dana,\n\nWe are the leading pro=\nvider of forecasting software.\n"
+    )
+    decoded = pushlint.lint_text(encoded, options=ReadOptions(input_format="eml"))
+    assert any("leading provider of forecasting" in f.sentence for f in decoded.findings)
+
+
 def test_lint_paths_keeps_input_order_and_expands_folders() -> None:
     result = pushlint.lint_paths(
         [EXAMPLES / "pushy", EXAMPLES / "customer-centric" / "short-check.txt"]

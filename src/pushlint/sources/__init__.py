@@ -212,11 +212,15 @@ def from_field(
 ) -> Message:
     """A message kept in a data file's field (a CRM export's body, with its subject line),
     read as a file in `options.input_format` (plain text by default) would be: replies
-    masked, call notes found, inline directives honoured. Raises ValueError if too long."""
+    masked, call notes found, inline directives honoured; a raw MIME message with
+    "eml", which brings its own subject. Raises ValueError if too long."""
     options = options or ReadOptions()
-    kind = options.input_format if options.input_format not in (None, "eml") else "text"
-    message = _parse_text(name, body, kind, options, None, [])
-    if subject and not (message.layout is not None and message.layout.is_call):
+    if options.input_format == "eml":  # the email parser reads bytes, as from a file
+        message = _parse(name, body.encode("utf-8", "surrogateescape"), "eml", options, None)
+    else:
+        message = _parse_text(name, body, options.input_format or "text", options, None, [])
+    is_call = message.layout is not None and message.layout.is_call
+    if subject and message.subject is None and not is_call:
         message = _with_subject(message, " ".join(subject.split()))
     message = _with_directives(message)
     if len(message.text) > options.max_chars:
