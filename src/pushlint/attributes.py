@@ -160,26 +160,23 @@ class _FastMatch:
             self._seen[values] = found
         return found
 
-    def write_in_place(self, doc: Doc) -> bool:
+    def write_merged(self, doc: Doc) -> None:
         """Apply the one-token rules, each distinct token shape's rules merged once (in
-        rule order: later rules win), and write each changed column once. False, with
-        nothing written, when another rule matches: then matches are applied in order."""
-        if not self.in_place or self.rest_matches(doc):
-            return False
+        rule order: later rules win), and write each changed column once. Only for a doc
+        no other rule matches (see `_apply_rules`)."""
         if not self._columns or not len(doc):
-            return True
+            return
         rows = doc.to_array(self._columns).reshape(len(doc), len(self._columns)).tolist()
         final = [self._merged_for(tuple(row)) for row in rows]
         columns = sorted({attr for values in final for attr in values})
         if not columns:
-            return True
+            return
         where = {attr: i for i, attr in enumerate(columns)}
         out = doc.to_array(columns).reshape(len(doc), len(columns)).tolist()
         for row, values in zip(out, final, strict=True):
             for attr, value in values.items():
                 row[where[attr]] = value
         doc.from_array(columns, numpy.array(out, dtype=numpy.uint64))
-        return True
 
     def _merged_for(self, values: tuple[int, ...]) -> dict[int, int]:
         merged = self._merged.get(values)
@@ -190,14 +187,15 @@ class _FastMatch:
             self._merged[values] = merged
         return merged
 
-    def __call__(self, doc: Doc) -> list[Match]:
+    def __call__(self, doc: Doc, rest: list[Match] | None = None) -> list[Match]:
+        """Every match in spaCy's order (`rest`: the other rules' matches, if known)."""
         matches: list[Match] = []
         if self._columns and len(doc):
             rows = doc.to_array(self._columns).reshape(len(doc), len(self._columns)).tolist()
             for i, row in enumerate(rows):
                 for n in self._rules_for(tuple(row)):
                     matches.append((n, self._ids[n], i, i + 1))
-        return sorted(matches + self.rest_matches(doc))
+        return sorted(matches + (self.rest_matches(doc) if rest is None else rest))
 
     def rest_matches(self, doc: Doc) -> list[Match]:
         """Matches of the rules that are not one-token literal comparisons."""
@@ -222,8 +220,12 @@ def _fast_ruler(base: type) -> type:
 def _apply_rules(self: AttributeRuler, doc: Doc) -> Doc:
     """`AttributeRuler.__call__`: one-token rules written per distinct token shape when
     no other rule matches the doc (the usual case), else every match in rule order."""
-    if not self.match.write_in_place(doc):  # type: ignore[attr-defined]
-        self.set_annotations(doc, self.match(doc))
+    fast: _FastMatch = self.match  # type: ignore[assignment]
+    rest = fast.rest_matches(doc)
+    if rest or not fast.in_place:
+        self.set_annotations(doc, fast(doc, rest))
+    else:
+        fast.write_merged(doc)
     return doc
 
 
