@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,33 @@ def test_rule_texts_fill_placeholders_and_unescape_braces_as_str_format_does(
     assert second.suggestions[2].text == 'Swap "synergy" for the result.'
     assert first.suggestions[2].replacement == "results"
     assert first.suggestions[0] == second.suggestions[0]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        'Buzzword "{match}".',
+        "{match}? {match}, again.",
+        "{match}",
+        'Buzzword "{match}" (see {{glossary}}).',
+        "Buzzword {match!r} here.",
+        "Buzzword {unknown} here, {match}.",
+    ],
+)
+def test_a_message_reads_as_str_format_fills_it_with_the_matched_words(
+    tmp_path: Path, message: str
+) -> None:
+    """A message whose only placeholder is {match} is joined around the match rather
+    than formatted; it must read exactly as str.format would have it (an unknown name
+    stays as written)."""
+    pack = _synergy_pack(
+        tmp_path,
+        f"    message: {json.dumps(message)}\n    why: Empty.\n    rewrite: [Say what changes.]\n",
+    )
+    report = pushlint.lint_text("Huge Synergies. More synergy.", rules=[pack], shipped=False)
+    found = [f.message for f in report.findings if f.rule == "TEAM1"]
+    unknown = message.replace("{unknown}", "{{unknown}}")
+    assert found == [unknown.format(match="Synergies"), unknown.format(match="synergy")]
 
 
 def test_a_dependency_signal_reports_only_its_highlighted_nodes(tmp_path: Path) -> None:

@@ -6,9 +6,9 @@ instead of in every check kind.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,14 +31,14 @@ class LineIndex:
     """Character offset -> 1-based line and column."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]  # of each line
 
     def same_lines(self, other: LineIndex) -> bool:
-        return self._starts == other._starts
+        return self.starts == other.starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._starts, offset) - 1
-        return line + 1, offset - self._starts[line] + 1
+        line = bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
 
 
 class _Row(NamedTuple):
@@ -193,7 +193,7 @@ def _longest_per_rule(hits: list[Hit]) -> list[Hit]:
 
 def _mark(doc: Doc, hit: Hit, bounds: list[int]) -> Mark:
     span = _trim(doc[hit.start : hit.end])
-    k = bisect.bisect_right(bounds, span.start) - 1
+    k = bisect_right(bounds, span.start) - 1
     sentence = doc[bounds[k] : bounds[k + 1]] if len(doc) else span
     captures = tuple(
         (name, token.idx, token.idx + len(token))
@@ -220,12 +220,19 @@ class Wording:
     once per finding: its score row, whether its message needs filling in, and its
     rewrites (one shared tuple when none has a placeholder)."""
 
-    __slots__ = ("metric", "plain", "rewrites", "row", "spec", "templated")
+    __slots__ = (
+        "kind", "match_only", "message", "metric", "name", "plain", "rewrites", "row",
+        "templated",
+    )  # fmt: skip
 
     def __init__(self, spec: Any) -> None:
-        self.spec = spec
         self.row = _Row(spec.id, spec.category, spec.level, spec.weight, spec.is_signal)
+        self.name: str = spec.name
+        self.kind: str = spec.kind
+        self.message: str = spec.message
         self.templated = _templated(spec.message)
+        # "... {match} ..." and no other placeholder or brace: joined, not formatted
+        self.match_only = _match_only(spec.message) if self.templated else None
         self.metric: str | None = getattr(spec, "metric", None)
         self.rewrites: list[Rewrite] = spec.rewrites
         plain = all(r.replacement is None and not _templated(r.text) for r in self.rewrites)
@@ -287,13 +294,18 @@ def _score_fields(result: Score, items: Sequence[Finding]) -> dict[str, Any]:
 
 def _finding(mark: Mark, wording: Wording, text: str, lines: LineIndex, points: float) -> Finding:
     _, start, end, sentence_start, sentence_end, captures, value = mark
-    spec = wording.spec
+    row = wording.row
     matched = text[start:end]
-    line, column = lines.position(start)
-    end_line, end_column = lines.position(end)
-    message = spec.message
+    starts = lines.starts
+    line = bisect_right(starts, start)
+    column = start - starts[line - 1] + 1
+    end_line = bisect_right(starts, end)
+    end_column = end - starts[end_line - 1] + 1
+    message = wording.message
     suggestions = wording.plain
-    if wording.templated or suggestions is None:
+    if wording.match_only is not None and suggestions is not None:
+        message = " ".join(matched.split()).join(wording.match_only)
+    elif wording.templated or suggestions is None:
         values = _Keep(match=" ".join(matched.split()))
         for name, capture_start, capture_end in captures:
             values[name] = text[capture_start:capture_end]
@@ -304,26 +316,28 @@ def _finding(mark: Mark, wording: Wording, text: str, lines: LineIndex, points: 
         if suggestions is None:
             suggestions = tuple(_suggestion(item, values, matched) for item in wording.rewrites)
     return Finding.from_fields(
-        rule=spec.id,
-        name=spec.name,
-        category=spec.category,
-        level=spec.level,
-        message=message,
-        start=start,
-        end=end,
-        text=matched,
-        line=line,
-        column=column,
-        end_line=end_line,
-        end_column=end_column,
-        points=points,
-        weight=spec.weight,
-        kind=spec.kind,
-        signal=wording.row.signal,
-        suggestions=suggestions,
-        sentence=text[sentence_start:sentence_end],
-        sentence_start=sentence_start,
-        part="body",
+        {
+            "rule": row.rule,
+            "name": wording.name,
+            "category": row.category,
+            "level": row.level,
+            "message": message,
+            "start": start,
+            "end": end,
+            "text": matched,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "points": points,
+            "signal": row.signal,
+            "suggestions": suggestions,
+            "sentence": text[sentence_start:sentence_end],
+            "sentence_start": sentence_start,
+            "part": "body",
+            "weight": row.weight,
+            "kind": wording.kind,
+        }
     )
 
 
@@ -349,6 +363,12 @@ def _suggestion(item: Rewrite, values: dict[str, str], matched: str) -> Suggesti
 def _plain_suggestion(text: str) -> Suggestion:
     """One shared (frozen) Suggestion per plain rewrite text, not one per finding."""
     return Suggestion(text=text)
+
+
+def _match_only(template: str) -> list[str] | None:
+    """The text around each {match} when that is the template's only placeholder."""
+    parts = template.split("{match}")
+    return parts if not any("{" in p or "}" in p for p in parts) else None
 
 
 def _templated(text: str) -> bool:
