@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from pushlint.rules import RuleFileError, load_rule_file, shipped_packs_dir
-from pushlint.rules.schema import rule_json_schema
+from pushlint.rules.schema import PackMeta, rule_json_schema, validator
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "src" / "pushlint" / "rule-schema.json"
 SHIPPED = sorted(shipped_packs_dir().glob("*.yaml"))
@@ -73,3 +74,18 @@ def test_loader_and_schema_agree(mutation: str, tmp_path: Path) -> None:
     except jsonschema.ValidationError:
         schema_ok = False
     assert (loader_ok, schema_ok) == (valid, valid)
+
+
+@pytest.mark.parametrize("setting", [None, "logfire"])
+def test_building_a_validator_leaves_the_pydantic_plugin_setting_as_it_was(
+    monkeypatch: pytest.MonkeyPatch, setting: str | None
+) -> None:
+    """pushlint turns pydantic's plugin discovery off only while it builds its own
+    validators: a program that imports it keeps its own setting."""
+    if setting is None:
+        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    else:
+        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", setting)
+    check = validator(PackMeta)
+    assert os.environ.get("PYDANTIC_DISABLE_PLUGINS") == setting
+    assert check.validate_python({"name": "team"}).name == "team"

@@ -14,10 +14,11 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from pushlint.rules.yamlmarks import Mark, Marks, YamlProblem, load_yaml_with_marks
 from pushlint.sources import MAX_BYTES, MAX_CHARS
@@ -43,7 +44,11 @@ def _kebab(name: str) -> str:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", strict=True, populate_by_name=True, alias_generator=_kebab
+        extra="forbid",
+        strict=True,
+        populate_by_name=True,
+        alias_generator=_kebab,
+        defer_build=True,
     )
 
 
@@ -74,6 +79,13 @@ class ConfigModel(_Strict):
     max_file_bytes: int | None = Field(default=None, ge=1)
     max_message_chars: int | None = Field(default=None, ge=1, le=1_000_000)
     max_findings: int | None = Field(default=None, ge=1)
+
+
+@cache
+def _config_validator() -> TypeAdapter[ConfigModel]:
+    from pushlint.rules.schema import validator
+
+    return validator(ConfigModel)
 
 
 class ConfigError(Exception):
@@ -228,7 +240,7 @@ def _read_model(path: Path) -> tuple[ConfigModel, Marks]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1:1: a config must be a mapping of keys to values")
     try:
-        return ConfigModel.model_validate(data), marks
+        return _config_validator().validate_python(data), marks
     except ValidationError as exc:
         raise ConfigError(_problems(exc, path, marks)) from None
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from pushlint.rules import schema
 from pushlint.rules.yamlmarks import (
@@ -134,7 +134,7 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-_FILE_ADAPTER = TypeAdapter(schema.RuleFile)
+_FILE_ADAPTER = schema.validator(schema.RuleFile)
 
 
 def load_rule_file(path: Path) -> list[LoadedRule]:
