@@ -17,7 +17,7 @@ import pushlint
 from pushlint.records import Report
 from pushlint.sources import ReadOptions, expand, read
 from pushlint.sources.mask import merge_fields
-from pushlint.sources.replies import _LANGUAGES, _Message
+from pushlint.sources.reply_parser import LANGUAGES, ReplyMessage
 
 from .conftest import EXAMPLES
 
@@ -146,11 +146,11 @@ def _needs_colon_or_dashes(pattern: Any) -> bool:
 
 
 def test_every_reply_header_the_parser_knows_holds_a_colon_or_five_dashes() -> None:
-    """The premise on which replies._Message skips the header search in a text with
+    """The premise on which reply_parser.ReplyMessage skips the header search in a text with
     neither, checked against the installed mail-parser-reply's own pattern."""
     flags = re.I | re.M
     assert not _needs_colon_or_dashes(re_parser.parse(r"wrote:|-{5,}|Sent from", flags))
-    message = MailParserMessage(text="x", languages=list(_LANGUAGES), keep_hyphen_lists=True)
+    message = MailParserMessage(text="x", languages=list(LANGUAGES), keep_hyphen_lists=True)
     assert _needs_colon_or_dashes(re_parser.parse(message.HEADER_REGEX.pattern, flags))
 
 
@@ -165,10 +165,10 @@ def test_every_reply_header_the_parser_knows_holds_a_colon_or_five_dashes() -> N
 )
 def test_the_parser_finds_the_same_replies_with_the_header_search_skipped(text: str) -> None:
     def replies(kind: type) -> list[tuple[str, str, str]]:
-        message = kind(text=text, languages=list(_LANGUAGES), keep_hyphen_lists=True)
+        message = kind(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True)
         return [(r.headers, r.content, r.signatures) for r in message.read().replies]
 
-    assert replies(_Message) == replies(MailParserMessage)
+    assert replies(ReplyMessage) == replies(MailParserMessage)
 
 
 def test_a_plain_draft_without_reply_or_signature_is_read_whole(tmp_path: Path) -> None:

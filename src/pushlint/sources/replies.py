@@ -10,11 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Protocol
 
-from mailparser_reply.parser import EmailMessage
-
 from pushlint.sources.mask import blank
 
-_LANGUAGES = ("en", "de", "fr", "es", "it", "nl")
 # Forwarded-message headers the parser does not know (Gmail's dashes, Apple Mail's line).
 _FORWARDED = re.compile(
     r"^[ \t]*(?:-{3,}\s*Forwarded message\s*-{3,}|Begin forwarded message:)", re.I | re.M
@@ -26,6 +23,8 @@ def own_words_end(text: str) -> int | None:
     or None when the parser found none of those: then the whole text is theirs."""
     if not text.strip():
         return None
+    from pushlint.sources.reply_parser import replies as _replies  # only when not cached
+
     probe = _compact(text)
     replies = _replies(probe)
     skipped = 0  # markers are looked for after the last line that was not a sign-off
@@ -65,36 +64,6 @@ def own_words_end(text: str) -> int | None:
 
 _MAX_PROSE_SIGN_OFFS = 5
 _SENTENCE_GOES_ON = re.compile(r"[.!?]\s+\w")
-
-
-def _replies(text: str) -> list[Any]:
-    try:
-        # keep_hyphen_lists: by default a line starting "- word" is a signature, which cut
-        # every "- " bullet list (and all after it) out of the message; the parser's
-        # EmailReplyParser.read() does not pass the option on, so build the message here
-        message = _Message(text=text, languages=list(_LANGUAGES), keep_hyphen_lists=True)
-        return list(message.read().replies)
-    except Exception:  # a third-party parser must never stop a lint run
-        return []
-
-
-class _Message(EmailMessage):  # type: ignore[misc]
-    """mail-parser-reply's message, minus a search that cannot succeed.
-
-    Its reply-header search ("On ... wrote:", "From: ... Sent: ...", in each language,
-    and "-----Original Message-----") is two thirds of its time, and every header it
-    knows holds a colon or five dashes. A text with neither gets a pattern that matches
-    nothing, which is what the search would find; tests/test_sources.py checks that
-    premise against the installed version's pattern."""
-
-    @property
-    def HEADER_REGEX(self) -> re.Pattern[str]:
-        if ":" in self.text or "-----" in self.text:
-            return super().HEADER_REGEX  # type: ignore[no-any-return]
-        return _MATCHES_NOTHING
-
-
-_MATCHES_NOTHING = re.compile(r"(?!)")
 
 
 def _signature_line(replies: list[Any]) -> str:
