@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from pushlint.rules.schema import PackMeta, rule_json_schema, validator
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "src" / "pushlint" / "rule-schema.json"
 SHIPPED = sorted(shipped_packs_dir().glob("*.yaml"))
+PRESET = SCHEMA_FILE.parent / "presets" / "strict.yaml"
 
 
 def test_shipped_schema_file_is_up_to_date() -> None:
@@ -89,3 +92,23 @@ def test_building_a_validator_leaves_the_pydantic_plugin_setting_as_it_was(
     check = validator(PackMeta)
     assert os.environ.get("PYDANTIC_DISABLE_PLUGINS") == setting
     assert check.validate_python({"name": "team"}).name == "team"
+
+
+def test_loading_the_shipped_packs_never_looks_for_pydantic_plugins() -> None:
+    """Every validator pushlint builds, up front or on first use, is built with the
+    plugin scan off. A fresh process: pydantic remembers plugins once found."""
+    probe = (
+        "import pydantic.plugin._loader as loader\n"
+        "calls = []\n"
+        "loader.entry_points = lambda **kw: calls.append(kw) or ()\n"
+        "from pushlint.rules import load_rules\n"
+        "from pushlint.config import load_config\n"
+        "rules = load_rules()\n"
+        "assert any(r.spec.kind == 'signal' for r in rules.rules)\n"
+        "[r.spec.rewrites for r in rules.rules]\n"
+        f"load_config(__import__('pathlib').Path({str(PRESET)!r}))\n"
+        "print(calls)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

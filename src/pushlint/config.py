@@ -321,7 +321,7 @@ def _resolve(model: ConfigModel, path: Path, marks: Marks) -> Config:
             (Anchored(k, base, _where(path, marks, (*loc, k))), v) for k, v in mapping.items()
         )
 
-    set_keys = frozenset(model.model_dump(exclude_unset=True, by_alias=True))
+    set_keys = frozenset(_kebab(name) for name in model.model_fields_set)  # as written
     return Config(
         path=path,
         chain=(str(path),),

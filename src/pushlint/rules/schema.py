@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import string
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
@@ -54,7 +54,9 @@ def validator(model: type[BaseModel]) -> TypeAdapter[Any]:
     previous = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
     os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
     try:
-        return TypeAdapter(model)
+        adapter = TypeAdapter(model)
+        adapter.rebuild(force=True)  # here, not at first use: it defers as its models do
+        return adapter
     finally:
         if previous is None:
             del os.environ["PYDANTIC_DISABLE_PLUGINS"]
@@ -139,8 +141,10 @@ class RuleBase(_Strict):
     @cached_property
     def rewrites(self) -> list[Rewrite]:
         """Every rewrite as a Rewrite, whether written as plain text or as a mapping
-        (built once: every finding of the rule reads it)."""
-        return [Rewrite(text=r) if isinstance(r, str) else r for r in self.rewrite]
+        (built once: every finding of the rule reads it). A plain text was validated
+        with the rule and leaves nothing to check (no replacement, not safe), so it is
+        constructed, not validated: Rewrite's own validator is never built."""
+        return [Rewrite.model_construct(text=r) if isinstance(r, str) else r for r in self.rewrite]
 
     @property
     def is_signal(self) -> bool:
@@ -340,7 +344,7 @@ class SignalRule(RuleBase):
                 raise ValueError(f"`highlight` does not apply to `match: {self.match}`")
             _check_highlight(self.patterns or [], self.highlight)
         if self.match == "metric":
-            _MetricFields.model_validate(
+            _metric_fields().validate_python(
                 {k: getattr(self, k) for k in ("metric", "above", "below", "min_words", "params")}
             )._check_metric()
         return self
@@ -355,6 +359,11 @@ class SignalRule(RuleBase):
         from pushlint.checks.metric import METRICS
 
         return METRICS[str(self.metric)].needs
+
+
+@cache
+def _metric_fields() -> TypeAdapter[_MetricFields]:
+    return validator(_MetricFields)
 
 
 Rule = Annotated[
