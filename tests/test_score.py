@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -59,6 +60,14 @@ def test_signals_cannot_go_below_the_cap_or_rescue_a_clean_message() -> None:
     assert result.relief == pytest.approx(30 * RELIEF_CAP)
     assert result.score == round(30 - 30 * RELIEF_CAP)
     assert sum(result.points) == pytest.approx(30 - 30 * RELIEF_CAP, abs=0.01)
+
+
+def test_a_message_with_only_signals_reports_plain_float_zeros() -> None:
+    """With nothing to offset, a signal earns 0.0 (JSON consumers must not see -0.0),
+    and penalty and relief are floats whether or not anything was summed."""
+    result = score_items([Item("S", signal=True, weight=30)])
+    assert json.dumps([result.points, result.penalty, result.relief]) == "[[0.0], 0.0, 0.0]"
+    assert json.dumps(score_items([]).penalty) == "0.0"
 
 
 def test_score_is_capped_at_100() -> None:

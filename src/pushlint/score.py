@@ -60,8 +60,8 @@ def score_items(items: Sequence[Scorable]) -> Score:
     """Score findings given in message order (the order decides which repeat decays)."""
     seen: dict[str, int] = {}
     raw: list[float] = []
-    penalty: float = 0  # int 0 when nothing is summed, as sum() gives: JSON prints 0
-    wanted_relief: float = 0
+    penalty = 0.0  # a float even when nothing is summed: JSON always prints a float
+    wanted_relief = 0.0
     for item in items:
         repeat = seen[item.rule] = seen.get(item.rule, -1) + 1
         signal = item.signal
@@ -74,7 +74,7 @@ def score_items(items: Sequence[Scorable]) -> Score:
     relief = min(wanted_relief, RELIEF_CAP * penalty)
     scale = relief / wanted_relief if wanted_relief else 0.0
     points = tuple(
-        round(-p * scale, 2) if item.signal else round(p, 2)
+        (round(-p * scale, 2) or 0.0) if item.signal else round(p, 2)  # 0.0, not -0.0
         for p, item in zip(raw, items, strict=True)
     )
     categories: dict[str, float] = {}
