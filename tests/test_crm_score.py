@@ -29,6 +29,7 @@ from pushlint import score_run
 from pushlint.corpus import load_corpus
 from pushlint.exports import Columns, ExportError, ExportReader, Record, month_of
 from pushlint.project import Overrides, Project
+from pushlint.rules import load_rules
 from pushlint.score_run import InProcess, ProcessPool, describe, score_exports
 from pushlint.scored import read_scored
 from pushlint.scoring import ScoreJob, frame_settings, score_partition
@@ -221,7 +222,9 @@ def test_config_selection_shapes_columns_and_scores(
     job = ScoreJob(Project(Overrides(config=config)).settings(str(export)))
     rows = _score([export], tmp_path / "rows.jsonl", job)
     assert "points_quarter_pressure" not in rows[0]
-    assert not [k for k in rows[0] if k.startswith("n_PL3")]
+    ignored = {r.spec.id for r in load_rules().rules if r.spec.category == "quarter-pressure"}
+    assert ignored and not [k for k in rows[0] if k.removeprefix("n_") in ignored]
+    assert "n_PL305" in rows[0]  # a customer-focus signal kept in the same pack
     pressured = [i for i, r in enumerate(local) if r["points_quarter_pressure"]]
     assert pressured and all(rows[i]["score"] <= local[i]["score"] for i in pressured)
     assert any(rows[i]["score"] < local[i]["score"] for i in pressured)
