@@ -31,14 +31,14 @@ class LineIndex:
     """Character offset -> 1-based line and column."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]  # of each line
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def same_lines(self, other: LineIndex) -> bool:
-        return self.starts == other.starts
+        return self._starts == other._starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+        line = bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
 
 
 class _Row(NamedTuple):
@@ -296,11 +296,8 @@ def _finding(mark: Mark, wording: Wording, text: str, lines: LineIndex, points: 
     _, start, end, sentence_start, sentence_end, captures, value = mark
     row = wording.row
     matched = text[start:end]
-    starts = lines.starts
-    line = bisect_right(starts, start)
-    column = start - starts[line - 1] + 1
-    end_line = bisect_right(starts, end)
-    end_column = end - starts[end_line - 1] + 1
+    line, column = lines.position(start)
+    end_line, end_column = lines.position(end)
     message = wording.message
     suggestions = wording.plain
     if wording.match_only is not None and suggestions is not None:
