@@ -109,6 +109,7 @@ def test_loading_the_shipped_packs_never_looks_for_pydantic_plugins() -> None:
         f"load_config(__import__('pathlib').Path({str(PRESET)!r}))\n"
         "print(calls)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

@@ -1069,7 +1069,9 @@ def main() -> None:
     # A run allocates hundreds of thousands of objects (rule schemas, findings, docs) and
     # frees nearly all of them by reference counting; the collector's default gen-0
     # threshold of 700 ran 177 collections in a cached re-run (40 ms, 5% of it) and as
-    # many in cold ones, to find almost no cycles. A wider gen-0 keeps memory flat.
+    # many in cold ones, to find almost no cycles. Peak memory is the same either way
+    # (bench/run.py's memory rows). Set here, not on import: the library leaves its
+    # host process's collector alone.
     gc.set_threshold(100_000, 20, 100)
     app(prog_name="pushlint")
 
