@@ -77,6 +77,17 @@ def test_plain_output_marks_the_span_with_carets() -> None:
     assert "|      ^^^^^^^^^^^^^^^^" in result.output
 
 
+def test_a_zero_weight_marker_is_not_shown_as_credit() -> None:
+    """A rep reads `+` as customer-centric credit; "your trial ends" earns none, it only
+    explains why the countdown rule stood down."""
+    text = "Your trial ends tomorrow. What would help your team most?"
+    result = run("check", "-", "--no-cache", stdin=text)
+    lines = result.output.splitlines()
+    marker = next(line for line in lines if "PL403 readers-own-date" in line)
+    question = next(line for line in lines if "PL904 customer-question" in line)
+    assert marker.lstrip().startswith("· ") and question.lstrip().startswith("+ ")
+
+
 def test_fail_on_error_lets_warnings_pass() -> None:
     assert (
         run("check", "-", "--fail-on", "error", stdin="This discount expires on Friday.").exit_code

@@ -138,7 +138,8 @@ def _message(text: str, report: Report) -> str:
             f"({_e(f.level)}, +{f.points:g})<br>{_e(f.message)}{rewrites}</li>"
         )
     for s in report.signals:
-        items.append(f'<li class="rewrite">+ {_e(s.rule)} {_e(s.name)}: {_e(s.message)}</li>')
+        sign = "&middot;" if s.weight == 0 else "+"  # a marker earns nothing (see pretty)
+        items.append(f'<li class="rewrite">{sign} {_e(s.rule)} {_e(s.name)}: {_e(s.message)}</li>')
     side = f"<ol>{''.join(items)}</ol>" if items else "<p>No findings.</p>"
     return (
         f'<section class="msg"><header><strong>{_e(report.path)}</strong>'

@@ -72,13 +72,16 @@ def _report(report: Report, console: Console) -> None:
     for finding in report.findings:
         lines += _finding(finding, coloured)
     for signal in report.signals:
+        # a zero-weight marker ("your trial ends") earns nothing: it only explains why a
+        # flag stood down, so it must not read as credit
+        marker = signal.weight == 0
         lines.append(
             Text.assemble(
                 "  ",
-                ("+ ", "green"),
+                ("· " if marker else "+ ", "dim" if marker else "green"),
                 (f"{signal.line}:{signal.column}", "dim"),
                 "  ",
-                (f"{signal.rule} {signal.name}", "green"),
+                (f"{signal.rule} {signal.name}", "dim" if marker else "green"),
                 f"  {signal.message}",
                 (f"  ({signal.points:+g})" if signal.points else "", "dim"),
             )
