@@ -189,3 +189,30 @@ def test_an_edited_rule_file_is_reloaded_not_served_from_the_cache(tmp_path: Pat
         GOOD_RULE.replace("kind: phrase", "kind: phrase\n    weight: 3"), encoding="utf-8"
     )
     assert load_rules([path], shipped=False).rules[0].spec.weight == 3
+
+
+def test_a_broken_rule_file_names_the_same_line_when_its_parse_comes_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parse cache keeps the marks as text and decodes them only for a problem; a
+    rep who breaks a file twice must get the same position both times, and a cache
+    entry whose marks cannot be read falls back to parsing the YAML again."""
+    from pushlint import cache
+
+    monkeypatch.setenv("PUSHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    broken = GOOD_RULE.replace("    message:", "    mesage:")
+    path = write_rules(tmp_path, broken)
+    positions = []
+    for _ in range(2):  # the first load parses the YAML, the second reads the cache
+        with pytest.raises(RuleFileError) as caught:
+            load_rule_file(path)
+        positions.append([(p.line, p.column) for p in caught.value.problems])
+    assert positions == [[(6, 5)], [(6, 5)]]
+    assert cache.parsed_rule_file(broken) is not None  # the second load was the cache's
+    (stored,) = (tmp_path / "cache" / "rules").glob("*.json")
+    entry = stored.read_text("utf-8")
+    assert '"marks": "' in entry
+    stored.write_text(entry.replace('"marks": "', '"marks": "not json'), "utf-8")
+    with pytest.raises(RuleFileError) as caught:
+        load_rule_file(path)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(6, 5)]

@@ -340,17 +340,19 @@ def _decode(text: str) -> Outcome | None:
 # exactly (dates, non-string keys) is simply parsed every time.
 
 
-def parsed_rule_file(text: str) -> tuple[Any, dict[str, list[Any]]] | None:
+def parsed_rule_file(text: str) -> tuple[Any, str] | None:
+    """The data and the marks' JSON text (left undecoded until a problem needs them)."""
     if not _enabled:
         return None
     try:
         stored = json.loads((_rules_folder() / f"{_rule_key(text)}.json").read_text("utf-8"))
-        return stored["data"], stored["marks"]
+        data, marks = stored["data"], stored["marks"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return (data, marks) if isinstance(marks, str) else None
 
 
-def keep_parsed_rule_file(text: str, data: Any, marks: dict[str, list[Any]]) -> None:
+def keep_parsed_rule_file(text: str, data: Any, marks: str) -> None:
     if not _enabled:
         return
     try:

@@ -20,8 +20,8 @@ from pushlint.rules.yamlmarks import (
     Marks,
     YamlProblem,
     load_yaml_with_marks,
-    marks_from_json,
-    marks_to_json,
+    marks_from_text,
+    marks_to_text,
 )
 
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -166,17 +166,14 @@ def _parse(name: str, text: str) -> tuple[Any, Marks]:
 
     known = cache.parsed_rule_file(text)
     if known is not None:
-        try:
-            return known[0], marks_from_json(known[1])
-        except (KeyError, TypeError, ValueError):
-            pass
+        return known[0], marks_from_text(known[1], lambda: load_yaml_with_marks(text)[1])
     try:
         data, marks = load_yaml_with_marks(text)
     except YamlProblem as exc:
         raise RuleFileError(
             [RuleProblem(name, exc.mark.line, exc.mark.column, None, exc.problem)]
         ) from None
-    cache.keep_parsed_rule_file(text, data, marks_to_json(marks))
+    cache.keep_parsed_rule_file(text, data, marks_to_text(marks))
     return data, marks
 
 
