@@ -109,3 +109,14 @@ def test_report_opens_in_headless_chromium_and_the_charts_render(
         timeout=120,
     )
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_a_zero_weight_marker_is_not_listed_as_credit(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Your trial ends tomorrow. What would help your team most?\n", "utf-8")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", str(draft), "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "&middot; PL403 readers-own-date" in page and "+ PL403" not in page
+    assert "+ PL904 customer-question" in page

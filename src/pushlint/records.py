@@ -63,6 +63,12 @@ class Finding:
         object.__setattr__(finding, "__dict__", fields)
         return finding
 
+    @property
+    def is_marker(self) -> bool:
+        """A zero-weight signal ("your trial ends"): it earns nothing and only explains
+        why a flag nearby stood down, so reports must not show it as credit."""
+        return self.signal and self.weight == 0
+
 
 @dataclass(frozen=True)
 class Report:

@@ -138,7 +138,7 @@ def _message(text: str, report: Report) -> str:
             f"({_e(f.level)}, +{f.points:g})<br>{_e(f.message)}{rewrites}</li>"
         )
     for s in report.signals:
-        sign = "&middot;" if s.weight == 0 else "+"  # a marker earns nothing (see pretty)
+        sign = "&middot;" if s.is_marker else "+"
         items.append(f'<li class="rewrite">{sign} {_e(s.rule)} {_e(s.name)}: {_e(s.message)}</li>')
     side = f"<ol>{''.join(items)}</ol>" if items else "<p>No findings.</p>"
     return (

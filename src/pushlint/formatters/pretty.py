@@ -72,9 +72,7 @@ def _report(report: Report, console: Console) -> None:
     for finding in report.findings:
         lines += _finding(finding, coloured)
     for signal in report.signals:
-        # a zero-weight marker ("your trial ends") earns nothing: it only explains why a
-        # flag stood down, so it must not read as credit
-        marker = signal.weight == 0
+        marker = signal.is_marker
         lines.append(
             Text.assemble(
                 "  ",
