@@ -350,6 +350,18 @@ def test_junit_report(repo: Path) -> None:
     assert failed == ["templates/pushy.txt"]
 
 
+def test_a_saved_pretty_report_is_the_piped_one(repo: Path) -> None:
+    """`-o report.txt` keeps what a pipe shows: plain text, each line whole however long,
+    so a finding stays on one line for grep."""
+    piped = run("check", ".", cwd=repo)
+    saved = run("check", ".", "-o", "report.txt", cwd=repo)
+    assert saved.stdout == "" and saved.exit_code == piped.exit_code == 1
+    text = (repo / "report.txt").read_text(encoding="utf-8")
+    assert text == piped.stdout
+    assert "\x1b" not in text and max(len(line) for line in text.splitlines()) > 120
+    assert re.search(r"^  \d+:\d+  warning  PL\d+ [a-z-]+  .+\(\+[\d.]+\)$", text, re.M)
+
+
 def test_statistics(repo: Path) -> None:
     result = run("check", ".", "--statistics", "-f", "json", cwd=repo)
     counts = {row["rule"]: row["count"] for row in json.loads(result.stdout)}

@@ -9,6 +9,7 @@ import os
 import stat
 import threading
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,27 @@ def test_pretty_output_file_is_what_the_recorded_console_gave(result: RunResult)
     pieces = list(pretty.chunks(result, plain))
     assert len(pieces) == len(result.reports) + 1
     assert "".join(pieces) == recorded.export_text().rstrip("\n")
+
+
+def test_piped_pretty_output_is_what_rich_prints_on_a_pipe(result: RunResult) -> None:
+    """A piped report skips Rich's render; it must still be byte for byte what Rich
+    prints: control codes dropped, long lines unbroken, a tab left to Rich."""
+    odd = result.reports[0]
+    finding = odd.findings[0]
+    odd = replace(
+        odd,
+        path="dir\x07name/m\r0.txt",
+        notes=("x" * 300,),
+        findings=(replace(finding, message="tab\there"), replace(finding, message="bell\x07 ✓")),
+    )
+    for reports in (result.reports, (odd,), (replace(odd, findings=odd.findings[1:]),)):
+        run = replace(result, reports=reports)
+        recorded = Console(record=True, file=io.StringIO(), color_system=None, soft_wrap=True)
+        pretty.render(run, recorded)
+        pipe = Console(file=io.StringIO(), color_system=None, soft_wrap=True)
+        printed = recorded.export_text().rstrip("\n")
+        assert "".join(pretty.chunks(run, pipe)) == printed
+    assert "x" * 300 in printed
 
 
 def test_streamed_xml_needs_an_item() -> None:

@@ -318,10 +318,11 @@ def _emit(run, output_format: CheckFormat, output: Path | None, statistics: bool
     elif output_format is CheckFormat.pretty:
         from pushlint.formatters import pretty
 
-        if output is None:
+        if output is None and sys.stdout.isatty():
             pretty.render(result, _stdout())
             return
-        _write_chunks(pretty.chunks(result, _plain_console()), output)
+        console = _stdout() if output is None else _plain_console(soft_wrap=True)
+        _write_chunks(pretty.chunks(result, console), output)
         return
     else:
         sarif = output_format is CheckFormat.sarif
@@ -352,11 +353,12 @@ def _write_chunks(chunks: Iterator[str], output: Path | None) -> None:
         raise _fail(f"cannot write {output}: {exc}") from None
 
 
-def _plain_console() -> "Console":
-    """What `--output` files get: plain text, 120 columns, captured rather than printed."""
+def _plain_console(*, soft_wrap: bool = False) -> "Console":
+    """What `--output` files get: plain text, 120 columns, captured rather than printed.
+    With `soft_wrap`, lines are not broken, as on a pipe."""
     from rich.console import Console
 
-    return Console(file=io.StringIO(), width=120, color_system=None)
+    return Console(file=io.StringIO(), width=120, color_system=None, soft_wrap=soft_wrap)
 
 
 def exit_code(result: RunResult) -> int:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from rich.console import Console
+from rich.control import strip_control_codes
 from rich.text import Text
 
 from pushlint.records import Finding, Report, RunResult
@@ -16,22 +17,46 @@ LEVEL_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 CONTEXT_WIDTH = 110
 
 
+Piece = str | tuple[str, str]
+"""Text, or text and its Rich style: what `Text.assemble` takes."""
+Line = list[Piece]
+
+
 def render(result: RunResult, console: Console) -> None:
     for report in result.reports:
-        _report(report, console)
+        console.print(_styled(_report(report, console)))
     _end(result, console)
 
 
 def chunks(result: RunResult, console: Console) -> Iterator[str]:
-    """What `render` prints, as text a report at a time (for `--output`), without the
-    final newline."""
+    """What `render` prints, as text a report at a time (for a pipe or `--output`),
+    without the final newline."""
     for report in result.reports:
-        with console.capture() as capture:
-            _report(report, console)
-        yield capture.get()
+        lines = _report(report, console)
+        plain = _plain(console, lines)
+        if plain is None:
+            with console.capture() as capture:
+                console.print(_styled(lines))
+            plain = capture.get()
+        yield plain
     with console.capture() as capture:
         _end(result, console)
     yield capture.get().rstrip("\n")
+
+
+def _plain(console: Console, lines: list[Line]) -> str | None:
+    """What `console.print` would write for these lines when that is just their text:
+    no colour, no wrapping, no tab to expand (control codes go, as Rich drops them).
+    Building and rendering Rich text was most of the time of a piped report over
+    thousands of cached files. None when Rich must do it."""
+    if console.color_system is not None or not console.soft_wrap:
+        return None
+    text = "\n".join("".join(p if isinstance(p, str) else p[0] for p in line) for line in lines)
+    return None if "\t" in text else strip_control_codes(text) + "\n"
+
+
+def _styled(lines: list[Line]) -> Text:
+    return Text("\n").join(Text.assemble(*line) for line in lines)
 
 
 def _end(result: RunResult, console: Console) -> None:
@@ -40,33 +65,34 @@ def _end(result: RunResult, console: Console) -> None:
     _summary(result, console)
 
 
-def _report(report: Report, console: Console) -> None:
-    """One `console.print` per report: Rich's per-call cost (terminal and size checks)
-    was most of the time of a run over thousands of cached files."""
-    lines: list[Text] = []
-    header = Text.assemble(
+def _report(report: Report, console: Console) -> list[Line]:
+    """A report's lines, printed at once: Rich's per-call cost (terminal and size
+    checks) was most of the time of a run over thousands of cached files."""
+    header: Line = [
         (report.path, "bold underline"),
         "  score ",
         (f"{report.score}/100", BAND_STYLE[report.band]),
         "  ",
         (report.band, BAND_STYLE[report.band]),
-    )
+    ]
     parts = [f"{cat} {pts:+g}" for cat, pts in sorted(report.categories.items()) if pts]
     if parts:
-        header.append("  (" + ", ".join(parts) + ")", style="dim")
-    lines.append(header)
+        header.append(("  (" + ", ".join(parts) + ")", "dim"))
+    lines = [header]
     for note in report.notes:
-        lines.append(Text(f"  note: {note}", style="dim"))
+        lines.append([(f"  note: {note}", "dim")])
     if report.call:
         call = report.call
         questions = call.get("rep_questions", 0)
         lines.append(
-            Text(
-                f"  call: rep talk share {call.get('rep_talk_share', 0):.0%}, "
-                f"{questions:g} question{'' if questions == 1 else 's'} from the rep, "
-                f"longest rep monologue {call.get('rep_longest_monologue', 0):g} words",
-                style="cyan",
-            )
+            [
+                (
+                    f"  call: rep talk share {call.get('rep_talk_share', 0):.0%}, "
+                    f"{questions:g} question{'' if questions == 1 else 's'} from the rep, "
+                    f"longest rep monologue {call.get('rep_longest_monologue', 0):g} words",
+                    "cyan",
+                )
+            ]
         )
     coloured = console.color_system is not None
     for finding in report.findings:
@@ -74,7 +100,7 @@ def _report(report: Report, console: Console) -> None:
     for signal in report.signals:
         marker = signal.is_marker
         lines.append(
-            Text.assemble(
+            [
                 "  ",
                 ("· " if marker else "+ ", "dim" if marker else "green"),
                 (f"{signal.line}:{signal.column}", "dim"),
@@ -82,17 +108,17 @@ def _report(report: Report, console: Console) -> None:
                 (f"{signal.rule} {signal.name}", "dim" if marker else "green"),
                 f"  {signal.message}",
                 (f"  ({signal.points:+g})" if signal.points else "", "dim"),
-            )
+            ]
         )
     if not report.findings:
-        lines.append(Text("  no findings", style="green"))
-    lines.append(Text())
-    console.print(Text("\n").join(lines))
+        lines.append([("  no findings", "green")])
+    lines.append([])
+    return lines
 
 
-def _finding(finding: Finding, coloured: bool) -> list[Text]:
-    lines = [
-        Text.assemble(
+def _finding(finding: Finding, coloured: bool) -> list[Line]:
+    lines: list[Line] = [
+        [
             "  ",
             (f"{finding.line}:{finding.column}", "bold"),
             "  ",
@@ -102,24 +128,26 @@ def _finding(finding: Finding, coloured: bool) -> list[Text]:
             "  ",
             finding.message,
             (f"  (+{finding.points:g})" if finding.points else "", "dim"),
-        )
+        ]
     ]
     if not finding.sentence:  # e.g. an unused suppression: nothing to quote
         return lines
     context, start, end = _context(finding)
-    line = Text("    | ", style="dim")
-    line.append(context[:start])
-    line.append(context[start:end], style="bold red underline" if coloured else "")
-    line.append(context[end:])
-    lines.append(line)
+    lines.append(
+        [
+            ("    | " + context[:start], "dim"),
+            (context[start:end], "dim bold red underline" if coloured else "dim"),
+            (context[end:], "dim"),
+        ]
+    )
     if not coloured:
-        lines.append(Text("    | " + " " * start + "^" * max(1, end - start)))
+        lines.append(["    | " + " " * start + "^" * max(1, end - start)])
     for suggestion in finding.suggestions:
-        line = Text.assemble("    ", ("-> ", "green"), suggestion.text)
+        line: Line = ["    ", ("-> ", "green"), suggestion.text]
         if suggestion.replacement is not None:
-            line.append(f' "{suggestion.replacement}"', style="green")
+            line.append((f' "{suggestion.replacement}"', "green"))
             if suggestion.safe:
-                line.append("  (safe: pushlint check --fix applies it)", style="dim")
+                line.append(("  (safe: pushlint check --fix applies it)", "dim"))
         lines.append(line)
     return lines
 
