@@ -74,3 +74,24 @@ def test_rewrite_placeholders_are_checked_at_load_time(tmp_path: Path) -> None:
     path = write_rules(tmp_path, PATTERN_RULE.replace("[Ask a real question.]", "['Say {thing}']"))
     with pytest.raises(RuleFileError, match=r"rewrite uses \{thing\}"):
         get_linter(model="blank", rules=[path], shipped=False)
+
+
+def test_a_listed_word_the_tokenizer_splits_still_matches(tmp_path: Path) -> None:
+    """A rule author writes "end-of-quarter" or "sign-off" as one word; the tokenizer
+    makes five and three tokens of them, so as written they could never match."""
+    body = PATTERN_RULE.replace(
+        "      - - {LOWER: circling}\n        - {LOWER: back}\n",
+        "      - - {LOWER: {IN: [eoq, end-of-quarter, quarter-end]}}\n"
+        '        - {LOWER: {IN: [deal, "sign-off", "i\'m"]}, OP: "?"}\n',
+    )
+    linter = get_linter(model="blank", rules=[write_rules(tmp_path, body)], shipped=False)
+
+    def matched(text: str) -> list[str]:
+        return [f.text for f in linter.lint_text(text).findings]
+
+    assert matched("Our end-of-quarter deal is here.") == ["end-of-quarter deal"]
+    assert matched("By quarter-end sign-off, please.") == ["quarter-end sign-off"]
+    assert matched("Close it by EOQ.") == ["EOQ"]
+    assert matched("The end of our quarter, an end-of-year party.") == []
+    # the whole word: "end" alone, or "quarter-end" cut short, is no match
+    assert matched("The quarter end is near.") == []

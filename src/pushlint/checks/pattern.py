@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spacy.matcher import Matcher
 
@@ -76,15 +76,19 @@ class PatternCheck:
                     problems.append(rule.problem(f"invalid token pattern: {message}", *where))
                     continue
                 strings = nlp.vocab.strings
-                self._patterns.append(
-                    _Compiled(
-                        rule,
-                        i,
-                        matcher,
-                        hashed(pattern_requirements(pattern), strings),
-                        [hashed_anchor(a, strings) for a in anchors(pattern) or []],
+                for variant in [pattern, *split_words(pattern, nlp)]:
+                    if variant is not pattern:
+                        matcher = Matcher(nlp.vocab)
+                        matcher.add(rule.id, [[bounded(token, rule.id) for token in variant]])
+                    self._patterns.append(
+                        _Compiled(
+                            rule,
+                            i,
+                            matcher,
+                            hashed(pattern_requirements(variant), strings),
+                            [hashed_anchor(a, strings) for a in anchors(variant) or []],
+                        )
                     )
-                )
         if problems:
             raise RuleFileError(problems)
         self._index = RequirementIndex([p.requirements for p in self._patterns])
@@ -102,6 +106,48 @@ class PatternCheck:
             ran = words.satisfies(compiled.requirements)
             spans = tuple(compiled.spans(doc, words)) if ran else ()
             yield Trace(compiled.rule, compiled.index, ran, spans)
+
+
+_WORD_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
+_APOSTROPHES = ("'", "’", "`")
+
+
+def split_words(
+    pattern: list[dict[str, Any]], nlp: Language, start: int = 0
+) -> list[list[dict[str, Any]]]:
+    """A copy of the pattern for each listed word the tokenizer splits ("end-of-quarter"
+    is five tokens, "we're" two), with that token replaced by the tokens the word
+    splits into. A listed word is compared with one token, so as written it could never
+    match. Only a token matched once or optionally is split: a repeat of a group of
+    tokens is not something a token pattern can say. Words with an apostrophe are left
+    as they are: the tokenizer splits "'m" alone but not after "I", and patterns spell
+    out a contraction's parts ("we", then "'re"); a copy per listed contraction cost
+    2.5% of a run for no new match."""
+    variants = []
+    for k in range(start, len(pattern)):
+        token = pattern[k]
+        if token.get("OP") not in (None, "?", "1"):
+            continue
+        for attr in _WORD_ATTRS:
+            value = token.get(attr)
+            words = [value] if isinstance(value, str) else _listed(value)
+            for word in words:
+                pieces = [t.text for t in nlp.tokenizer(word)]
+                if len(pieces) < 2 or any(mark in word for mark in _APOSTROPHES):
+                    continue
+                others = {key: v for key, v in token.items() if key not in (attr, "OP")}
+                replacement = [{attr: piece} for piece in pieces]
+                replacement[0].update(others)  # e.g. IS_SENT_START: the word's first token
+                variant = [*pattern[:k], *replacement, *pattern[k + 1 :]]
+                # and with a later listed word split as well ("quarter-end sign-off")
+                variants += [variant, *split_words(variant, nlp, k + len(replacement))]
+    return variants
+
+
+def _listed(value: object) -> list[str]:
+    if isinstance(value, dict) and isinstance(value.get("IN"), list):
+        return [word for word in value["IN"] if isinstance(word, str)]
+    return []
 
 
 _TOKEN_LOC = re.compile(r"\[pattern -> (\d+) -> ([^\]]+)\] ([^\[]+)")
