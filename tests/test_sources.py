@@ -127,6 +127,22 @@ def test_quoted_replies_and_signatures_are_not_linted(tmp_path: Path, tail: str)
     assert included.findings  # --include-quoted reads everything
 
 
+def test_a_pushy_closing_line_is_linted_and_the_signature_below_it_is_not(
+    tmp_path: Path,
+) -> None:
+    """The closing above the name is the writer's own words: "Thanks, and don't wait!"
+    pushes like any sentence. The parser files it with the signature; only what follows
+    the closing is left out."""
+    path = tmp_path / "closing.txt"
+    signature = f"Dana Smith\nAccount Executive | Acme\n{PUSHY}\n"
+    path.write_text(OWN + "Thanks, and don't wait!\n" + signature, encoding="utf-8")
+    assert [(f.rule, f.text) for f in lint(path).findings] == [("PL401", "don't wait!")]
+    path.write_text(OWN + "Best regards,\n" + signature, encoding="utf-8")
+    report = lint(path)
+    assert not report.findings
+    assert any("from line 6 on not linted" in note for note in report.notes)  # the name
+
+
 def _needs_colon_or_dashes(pattern: Any) -> bool:
     """Whether every match of a parsed regex holds ':' or five '-' (lookarounds aside)."""
     for op, value in pattern:
@@ -185,7 +201,7 @@ def test_a_hyphen_bullet_list_is_the_writers_words_not_a_signature(tmp_path: Pat
     path.write_text(f"Hi Dana,\n\nHere is what you get:\n{bullets}\nBest,\nMark\n", "utf-8")
     report = lint(path)
     assert ("PL202", 4) in rules_at(report)
-    assert any("from line 9 on not linted" in note for note in report.notes)  # "Best,"
+    assert any("from line 10 on not linted" in note for note in report.notes)  # "Mark"
 
 
 @pytest.mark.parametrize(
@@ -198,7 +214,7 @@ def test_a_thank_you_that_opens_a_paragraph_is_not_a_sign_off(tmp_path: Path, op
     path.write_text(f"Hi Dana,\n\n{opening}{PUSHY}\n\nBest,\nMark\n", "utf-8")
     report = lint(path)
     assert {"PL101", "PL304"} <= {f.rule for f in report.findings}
-    assert any("from line 5 on not linted" in note for note in report.notes)  # "Best,"
+    assert any("from line 6 on not linted" in note for note in report.notes)  # "Mark"
 
 
 def test_quoted_lines_without_a_reply_header_are_left_out_with_a_note(tmp_path: Path) -> None:
@@ -241,7 +257,7 @@ def test_a_ps_after_the_sign_off_is_the_writers_and_is_linted(tmp_path: Path) ->
     report = lint(path)
     assert ("PL303", 8) in rules_at(report)  # the postscript
     assert "PL401" not in {f.rule for f in report.findings}  # the quoted thread's "PS:"
-    assert any(n.endswith("from line 5 on not linted, except the P.S.") for n in report.notes)
+    assert any(n.endswith("from line 6 on not linted, except the P.S.") for n in report.notes)
     # a signature line that merely starts with "PS" is not a postscript
     path.write_text(
         "Hi Dana,\n\nYour team mentioned the close takes nine days.\n\nBest,\nMark\n"

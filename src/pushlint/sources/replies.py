@@ -46,8 +46,9 @@ def own_words_end(text: str) -> int | None:
     # normalises whitespace in what it returns, but the first line of a signature or of a
     # reply header is found verbatim in the text.
     markers = []
-    if own.signatures.strip():
-        markers.append(own.signatures.strip().splitlines()[0].strip())
+    signature = [line.strip() for line in own.signatures.strip().splitlines() if line.strip()]
+    if signature:
+        markers.append(signature[0])
     for other in replies[1:2]:
         lines = (other.headers or other.content or other.body).strip().splitlines()
         if lines:
@@ -55,6 +56,11 @@ def own_words_end(text: str) -> int | None:
     body_lines = own.body.strip().splitlines()
     after = text.find(body_lines[0].strip()) if body_lines else 0
     found = [text.find(marker, max(after, skipped, 0)) for marker in markers if marker]
+    if signature and found[0] > 0 and len(signature) > 1 and _is_closing(signature[0]):
+        # the closing line is the writer's own words too ("Don't wait," above the name
+        # pushes as much as any sentence); the name below it and the rest are not
+        name = text.find(signature[1], found[0] + len(signature[0]))
+        found[0] = name if name > 0 else found[0]
     forwarded = _FORWARDED.search(text)
     if forwarded:
         found.append(forwarded.start())
@@ -64,6 +70,11 @@ def own_words_end(text: str) -> int | None:
 
 _MAX_PROSE_SIGN_OFFS = 5
 _SENTENCE_GOES_ON = re.compile(r"[.!?]\s+\w")
+
+
+def _is_closing(line: str) -> bool:
+    """A valediction above the name: a few words ending in a comma or "!"."""
+    return line.endswith((",", "!")) and len(line.split()) <= 6
 
 
 def _signature_line(replies: list[Any]) -> str:
