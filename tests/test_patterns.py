@@ -95,3 +95,21 @@ def test_a_listed_word_the_tokenizer_splits_still_matches(tmp_path: Path) -> Non
     assert matched("The end of our quarter, an end-of-year party.") == []
     # the whole word: "end" alone, or "quarter-end" cut short, is no match
     assert matched("The quarter end is near.") == []
+
+
+def test_debug_shows_each_written_pattern_once_with_its_split_matches(tmp_path: Path) -> None:
+    """`pushlint debug` is how a rule author checks a pattern: the copies made for split
+    words must not show up as extra patterns."""
+    from pushlint.debug import debug_text
+
+    body = PATTERN_RULE.replace(
+        "      - - {LOWER: circling}\n        - {LOWER: back}\n",
+        "      - - {LOWER: {IN: [eoq, end-of-quarter, quarter-end]}}\n",
+    )
+    linter = get_linter(model="blank", rules=[write_rules(tmp_path, body)], shipped=False)
+    outcomes = debug_text(linter, "Our end-of-quarter deal, then quarter-end.").outcomes
+    rows = [(o.rule, o.pattern) for o in outcomes]
+    assert rows == [("T100", 1), ("T100", 0)]
+    split = outcomes[0]
+    assert split.status == "reported"
+    assert split.matches == ("end-of-quarter", "quarter-end")

@@ -46,21 +46,14 @@ def own_words_end(text: str) -> int | None:
     # normalises whitespace in what it returns, but the first line of a signature or of a
     # reply header is found verbatim in the text.
     markers = []
-    signature = [line.strip() for line in own.signatures.strip().splitlines() if line.strip()]
-    if signature:
-        markers.append(signature[0])
     for other in replies[1:2]:
         lines = (other.headers or other.content or other.body).strip().splitlines()
         if lines:
             markers.append(lines[0].strip())
     body_lines = own.body.strip().splitlines()
-    after = text.find(body_lines[0].strip()) if body_lines else 0
-    found = [text.find(marker, max(after, skipped, 0)) for marker in markers if marker]
-    if signature and found[0] > 0 and len(signature) > 1 and _is_closing(signature[0]):
-        # the closing line is the writer's own words too ("Don't wait," above the name
-        # pushes as much as any sentence); the name below it and the rest are not
-        name = text.find(signature[1], found[0] + len(signature[0]))
-        found[0] = name if name > 0 else found[0]
+    after = max(text.find(body_lines[0].strip()) if body_lines else 0, skipped, 0)
+    found = [text.find(marker, after) for marker in markers if marker]
+    found.append(_signature_start(text, own.signatures, after))
     forwarded = _FORWARDED.search(text)
     if forwarded:
         found.append(forwarded.start())
@@ -70,6 +63,20 @@ def own_words_end(text: str) -> int | None:
 
 _MAX_PROSE_SIGN_OFFS = 5
 _SENTENCE_GOES_ON = re.compile(r"[.!?]\s+\w")
+
+
+def _signature_start(text: str, signature: str, after: int) -> int:
+    """Where the signature the parser found starts in the text (-1: none). A closing
+    line above the name is the writer's own words ("Thanks, and don't wait!" pushes as
+    much as any sentence), so then the signature starts at the name below it."""
+    lines = [line.strip() for line in signature.strip().splitlines() if line.strip()]
+    if not lines:
+        return -1
+    at = text.find(lines[0], after)
+    if at >= 0 and len(lines) > 1 and _is_closing(lines[0]):
+        name = text.find(lines[1], at + len(lines[0]))
+        return name if name > 0 else at
+    return at
 
 
 def _is_closing(line: str) -> bool:
