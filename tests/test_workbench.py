@@ -124,6 +124,70 @@ def test_rules_validate_names_file_line_and_exits_2(tmp_path: Path) -> None:
     assert run("rules", "validate", str(shipped_packs_dir())).exit_code == 0
 
 
+_WORDS_RULES = """\
+rules:
+  - id: T1
+    name: t
+    kind: pattern
+    category: c
+    message: M.
+    why: W.
+    rewrite: [R.]
+    patterns:
+      - - {LOWER: {IN: [we, "we're"]}}
+        - {LOWER: {IN: ["'re", are]}, OP: "?"}
+        - {LOWER: {IN: [thrilled, "end-of-quarter"]}}
+        - {LOWER: {NOT_IN: ["don't"]}, OP: "*"}
+  - id: T2
+    name: t2
+    kind: dependency
+    category: c
+    message: M.
+    why: W.
+    rewrite: [R.]
+    patterns:
+      - - RIGHT_ID: role
+          RIGHT_ATTRS: {LOWER: provider}
+        - LEFT_ID: role
+          REL_OP: ">"
+          RIGHT_ID: boast
+          RIGHT_ATTRS: {LOWER: {IN: [leading, "world-class"]}}
+"""
+
+
+def test_rules_validate_warns_about_words_that_can_never_match(tmp_path: Path) -> None:
+    rules = tmp_path / "team.yaml"
+    rules.write_text(_WORDS_RULES, encoding="utf-8")
+    result = run("rules", "validate", str(rules))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if ": warning: " in line]
+    # a contraction the tokenizer always splits, in a token pattern and in a NOT_IN list,
+    # and a hyphenated word in a dependency pattern, each at its own line and column
+    assert [w.split(": warning: ")[0] for w in warnings] == [
+        f"{rules}:{_where(word)}" for word in ('"we\'re"', '"don\'t"', '"world-class"')
+    ]
+    assert '"we\'re" is 2 tokens' in warnings[0] and "never matches" in warnings[0]
+    assert "excludes nothing" in warnings[1]
+    assert '"world-class" is 3 tokens' in warnings[2] and "head" in warnings[2]
+    # "'re" is a token after "we"; "end-of-quarter" matches as the copy the compiler adds
+    assert '"\'re" is' not in result.output and "end-of-quarter" not in result.output
+    assert "2 rules in 1 files: OK, 3 warnings" in result.output
+    assert run("rules", "validate", "--strict", str(rules)).exit_code == 1
+
+
+def _where(word: str) -> str:
+    """Line and column (1-based) of `word` in the test rules, as the YAML parser marks it."""
+    for number, line in enumerate(_WORDS_RULES.splitlines(), start=1):
+        if word in line:
+            return f"{number}:{line.index(word) + 1}"
+    raise AssertionError(word)
+
+
+def test_shipped_packs_list_no_word_that_can_never_match() -> None:
+    result = run("rules", "validate", "--strict", str(shipped_packs_dir()))
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
 def test_rules_new_scaffolds_a_file_that_validates_and_passes(tmp_path: Path) -> None:
     target = tmp_path / "team-rules.yaml"
     assert run("rules", "new", str(target), "--id", "TEAM9", "--name", "my-rule").exit_code == 0

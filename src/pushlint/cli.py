@@ -617,21 +617,34 @@ def rules_test(
 @rules_app.command("validate")
 def rules_validate(
     paths: Annotated[list[Path], typer.Argument(help="Rule pack files or folders.")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 on warnings (words that can never match).")
+    ] = False,
 ) -> None:
-    """Check rule files against the schema and spaCy's pattern validation (no model needed)."""
+    """Check rule files against the schema and spaCy's pattern validation (no model needed),
+    and warn about listed words the tokenizer splits, which can never match one token."""
     import spacy
 
     from pushlint.checks import compile_checks
+    from pushlint.rules.lint import unmatchable_words
     from pushlint.rules.loader import RuleFileError, rule_files
 
     ruleset = _load(paths)
     files = {str(f) for f in rule_files(paths)}
     mine = [r for r in ruleset.rules if r.file in files]
+    nlp = spacy.blank("en")
     try:
-        compile_checks(spacy.blank("en"), mine)
+        compile_checks(nlp, mine)
     except RuleFileError as exc:
         raise _fail(f"invalid rules:\n{exc}") from None
-    print(f"{len(mine)} rules in {len(files)} files: OK")
+    warnings = sorted(unmatchable_words(mine, nlp.tokenizer), key=lambda p: (p.file, p.line))
+    for problem in warnings:
+        print(f"{problem.file}:{problem.line}:{problem.column}: warning: rule {problem.rule}: "
+              f"{problem.problem}")  # fmt: skip
+    noted = f", {len(warnings)} warning{'s' * (len(warnings) != 1)}" if warnings else ""
+    print(f"{len(mine)} rules in {len(files)} files: OK{noted}")
+    if warnings and strict:
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @rules_app.command("new")
