@@ -621,8 +621,7 @@ def rules_validate(
         bool, typer.Option("--strict", help="Exit 1 on warnings (words that can never match).")
     ] = False,
 ) -> None:
-    """Check rule files against the schema and spaCy's pattern validation (no model needed),
-    and warn about listed words the tokenizer splits, which can never match one token."""
+    """Check rule files against the schema and spaCy's pattern validation; warn about words that can never match."""  # noqa: E501
     import spacy
 
     from pushlint.checks import compile_checks
