@@ -138,6 +138,7 @@ rules:
         - {LOWER: {IN: ["'re", are]}, OP: "?"}
         - {LOWER: {IN: [thrilled, "end-of-quarter"]}}
         - {LOWER: {NOT_IN: ["don't"]}, OP: "*"}
+        - {LOWER: {NOT_IN: ["sign-off"]}}
   - id: T2
     name: t2
     kind: dependency
@@ -164,14 +165,16 @@ def test_rules_validate_warns_about_words_that_can_never_match(tmp_path: Path) -
     # a contraction the tokenizer always splits, in a token pattern and in a NOT_IN list,
     # and a hyphenated word in a dependency pattern, each at its own line and column
     assert [w.split(": warning: ")[0] for w in warnings] == [
-        f"{rules}:{_where(word)}" for word in ('"we\'re"', '"don\'t"', '"world-class"')
+        f"{rules}:{_where(word)}"
+        for word in ('"we\'re"', '"don\'t"', '"sign-off"', '"world-class"')
     ]
     assert '"we\'re" is 2 tokens' in warnings[0] and "never matches" in warnings[0]
-    assert "excludes nothing" in warnings[1]
-    assert '"world-class" is 3 tokens' in warnings[2] and "head" in warnings[2]
+    # in a NOT_IN list even a word the compiler splits is compared with one token
+    assert "excludes nothing" in warnings[1] and "excludes nothing" in warnings[2]
+    assert '"world-class" is 3 tokens' in warnings[3] and "head" in warnings[3]
     # "'re" is a token after "we"; "end-of-quarter" matches as the copy the compiler adds
     assert '"\'re" is' not in result.output and "end-of-quarter" not in result.output
-    assert "2 rules in 1 files: OK, 3 warnings" in result.output
+    assert "2 rules in 1 files: OK, 4 warnings" in result.output
     assert run("rules", "validate", "--strict", str(rules)).exit_code == 1
 
 

@@ -636,7 +636,8 @@ def rules_validate(
         compile_checks(nlp, mine)
     except RuleFileError as exc:
         raise _fail(f"invalid rules:\n{exc}") from None
-    warnings = sorted(unmatchable_words(mine, nlp.tokenizer), key=lambda p: (p.file, p.line))
+    found = unmatchable_words(mine, nlp.tokenizer)
+    warnings = sorted(found, key=lambda p: (p.file, p.line, p.column))
     for problem in warnings:
         print(f"{problem.file}:{problem.line}:{problem.column}: warning: rule {problem.rule}: "
               f"{problem.problem}")  # fmt: skip

@@ -140,13 +140,11 @@ def split_words(
     variants = []
     for k in range(start, len(pattern)):
         token = pattern[k]
-        if token.get("OP") not in (None, "?", "1"):
-            continue
         for attr in _WORD_ATTRS:
             value = token.get(attr)
             words = [value] if isinstance(value, str) else _listed(value)
             for word in words:
-                if any(mark in word for mark in _APOSTROPHES):
+                if not splits_when_compiled(token, attr, word):
                     continue
                 if word not in seen:
                     # a word of letters is one token unless the tokenizer has an
@@ -163,6 +161,19 @@ def split_words(
                 # and with a later listed word split as well ("quarter-end sign-off")
                 variants += [variant, *split_words(variant, nlp, k + len(replacement), seen)]
     return variants
+
+
+def splits_when_compiled(
+    token: dict[str, Any], attr: str, word: str, listed_as: str = "IN"
+) -> bool:
+    """Whether `split_words` matches this word of a token pattern as the tokens it splits
+    into; `rules validate` warns about the split words it does not."""
+    return (
+        attr in _WORD_ATTRS
+        and listed_as == "IN"
+        and token.get("OP") in (None, "?", "1")
+        and not any(mark in word for mark in _APOSTROPHES)
+    )
 
 
 def _listed(value: object) -> list[str]:

@@ -9,11 +9,13 @@ its file, line and column, so a rule author sees it before the rule ships.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.tokenizer import Tokenizer
-
+from pushlint.checks.pattern import splits_when_compiled
 from pushlint.rules.loader import LoadedRule, RuleProblem
+
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
 
 # the attributes whose values are a token's own text, and so can be checked by tokenizing
 _WORD_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM", "LEMMA")
@@ -25,9 +27,8 @@ _HOSTS = ("I", "you", "it", "we", "do", "they", "who")
 
 def unmatchable_words(rules: Sequence[LoadedRule], tokenizer: Tokenizer) -> list[RuleProblem]:
     """A warning for each listed word of a token or dependency pattern that no single
-    token can be. A token pattern's word matched once or optionally is left out: the
-    compiler adds a copy of the pattern with the word's tokens (`split_words`), except
-    for a word with an apostrophe."""
+    token can be, except the words the compiler matches as their tokens
+    (`splits_when_compiled`)."""
     pieces_of: dict[str, list[str]] = {}
     problems = []
     for rule in rules:
@@ -42,7 +43,10 @@ def unmatchable_words(rules: Sequence[LoadedRule], tokenizer: Tokenizer) -> list
                     if word not in pieces_of:
                         pieces_of[word] = _pieces(word, tokenizer)
                     pieces = pieces_of[word]
-                    if len(pieces) < 2 or _split_when_compiled(word, attr, token, dependency):
+                    listed_as = str(where[0]) if where else "IN"
+                    if len(pieces) < 2 or (
+                        not dependency and splits_when_compiled(token, attr, word, listed_as)
+                    ):
                         continue
                     path = ("patterns", i, t, *(("RIGHT_ATTRS",) if dependency else ()))
                     advice = _advice(word, pieces, where, dependency)
@@ -71,15 +75,6 @@ def _pieces(word: str, tokenizer: Tokenizer) -> list[str]:
             if [t.text for t in tokenizer(host + word)] == [host, word]:
                 return [word]
     return pieces
-
-
-def _split_when_compiled(word: str, attr: str, token: dict[str, Any], dependency: bool) -> bool:
-    return (
-        not dependency
-        and attr != "LEMMA"
-        and token.get("OP") in (None, "?", "1")
-        and not any(mark in word for mark in _APOSTROPHES)
-    )
 
 
 def _advice(word: str, pieces: list[str], where: tuple[str | int, ...], dependency: bool) -> str:
