@@ -77,6 +77,11 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
         # "we noticed your page loads slowly": the seller attending to the reader
         "notice",
     ],
+    # "our customers see savings in month two" is about people like the reader, not
+    # the vendor talking about itself: such subjects count for neither side
+    "peer_nouns": ["customer", "client", "user"],
+    # "... so they can run it without us": the purpose clause's people are the reader's
+    "third_persons": ["they", "he", "she"],
 }  # fmt: skip
 
 
@@ -92,7 +97,8 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
     summary=(
         "Of the clauses whose subject is the vendor (we, our product) or the customer "
         "(you, your team), the share owned by the vendor. A plain 'I' counts for neither, "
-        "nor does work done for the reader ('we'll send it so your team can ...')."
+        "nor do 'our customers', nor does work done for the reader ('we'll send it so "
+        "your team can ...')."
     ),
     min_vendor=4,
     **_SUBJECT_WORDS,
@@ -109,8 +115,9 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
     needs={"parse"},
     summary=(
         "Clauses whose subject is the vendor (we, our product) minus clauses whose subject "
-        "is the customer (you, your team). A plain 'I' counts for neither, nor does work "
-        "done for the reader ('we'll send it so your team can ...')."
+        "is the customer (you, your team). A plain 'I' counts for neither, nor do 'our "
+        "customers', nor does work done for the reader ('we'll send it so your team can "
+        "...')."
     ),
     **_SUBJECT_WORDS,
 )
@@ -126,6 +133,8 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
     shared = {w.lower() for w in params.get("shared_verbs", ())}
     customer_words = {w.lower() for w in params["customer_words"]}
     customer_poss = {w.lower() for w in params["customer_possessives"]}
+    peers = {w.lower() for w in params.get("peer_nouns", ())}
+    helped = customer_words | {w.lower() for w in params.get("third_persons", ())}
     vendor: list[tuple[int, int]] = []
     customer = 0
     subjects = {doc.vocab.strings["nsubj"], doc.vocab.strings["nsubjpass"]}
@@ -138,7 +147,9 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
         if token.lower_ in vendor_words and _shared_we(token, shared):
             continue
         if _owned_by(token, vendor_words, vendor_poss):
-            if _so_the_reader_can(token.head, customer_words, customer_poss):
+            if token.lemma_.lower() in peers:
+                continue
+            if _so_the_reader_can(token.head, helped, customer_poss):
                 continue
             vendor.append((token.left_edge.i, token.i + 1))
         elif _owned_by(token, customer_words, customer_poss):
@@ -151,8 +162,9 @@ _OFFER_MODALS = frozenset({"can", "could", "would", "'d", "might", "may"})
 
 def _so_the_reader_can(verb: Token, customer_words: set[str], customer_poss: set[str]) -> bool:
     """The vendor acting for the reader: "we'll bring the report so your auditor can judge
-    it". A clause whose purpose has the reader as its subject is work done for them, the
-    customer-centric way to say what the vendor does, not the vendor talking about itself."""
+    it" (or "so they can run it without us"). A clause whose purpose has the reader's
+    people as its subject is work done for them, the customer-centric way to say what the
+    vendor does, not the vendor talking about itself."""
     for clause in verb.children:
         if clause.dep_ != "advcl" or not any(
             c.lower_ == "so" and c.dep_ in ("mark", "advmod") for c in clause.children
