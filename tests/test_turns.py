@@ -42,6 +42,32 @@ def test_email_headers_and_notes_are_not_speakers() -> None:
     assert not analyse(text).is_call
 
 
+NOTES = (
+    "Call notes: asked how they handle returns today. Three warehouses, manual returns in "
+    "spreadsheets, two days to refund. Next step: they send a sample export."
+)
+
+
+def test_a_notes_header_marks_a_reps_own_notes() -> None:
+    for header in (
+        "Call notes: ",
+        "Notes from the Acme demo: ",
+        "## Meeting summary\n",
+        "Recap - ",
+    ):
+        assert analyse(header + "asked about their returns.").notes, header
+    for text in ("Hi Sam, my notes: we offer A and B.", "Notably, your team grew.", "Demo: Tue"):
+        assert not analyse(text).notes, text
+
+
+def test_notes_about_a_call_are_not_judged_for_never_addressing_the_reader() -> None:
+    # notes speak of the customer as "they"; the same words as an email never address
+    # the reader, which PL152 reports
+    assert "PL152" not in {f.rule for f in pushlint.lint_text(NOTES).findings}
+    email = NOTES.removeprefix("Call notes: ")
+    assert "PL152" in {f.rule for f in pushlint.lint_text(email).findings}
+
+
 def test_quoted_lines_are_not_the_sellers_words() -> None:
     text = "Thanks Ana, that helps.\n> We need to sign by the end of the quarter.\nBest, Jo\n"
     layout = analyse(text)

@@ -40,6 +40,14 @@ _TURN = re.compile(
     re.MULTILINE,
 )
 _QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+# A rep's own notes about a call open with a header ("Call notes:", "Meeting summary -",
+# "Recap: ...", "Notes from the Acme demo:") and speak of the customer as "they".
+_NOTES_HEADER = re.compile(
+    r"\A[\s#*_>-]*(?:(?:call|meeting|discovery|demo|sales|intro|first|follow-up|followup)"
+    r"[ \t]+)?(?:notes|summary|recap|debrief)\b(?:[ \t]+(?:from|of|for|on)\b[^\n:]{0,60})?"
+    r"[ \t]*[:\-\u2013\u2014\n]",
+    re.IGNORECASE,
+)
 _SIDE = re.compile(r"^(?P<name>.*?\S)[ \t]*\((?P<side>[^()\n]{1,40})\)[ \t]*$")
 MIN_TURNS = 3
 
@@ -64,6 +72,7 @@ class Layout:
     seller: str | None
     seller_guessed: bool
     writer: tuple[tuple[int, int], ...]
+    notes: bool = False  # a rep's notes about a call, not a message to the customer
 
     @property
     def is_call(self) -> bool:
@@ -117,7 +126,13 @@ def analyse(text: str, *, seller: str | None = None) -> Layout:
             writer.insert(0, (0, turns[0].start))
         seller_name = seller_turns[0].speaker if seller_turns else seller
         return Layout(tuple(turns), seller_name, guessed, tuple(_minus_quotes(text, writer)))
-    return Layout((), None, False, tuple(_minus_quotes(text, [(0, len(text))])))
+    return Layout((), None, False, tuple(_minus_quotes(text, [(0, len(text))])), is_notes(text))
+
+
+def is_notes(text: str) -> bool:
+    """Whether the text opens with a notes header ("Call notes:", "Recap -"): a rep's own
+    notes about a call, which speak of the customer rather than to them."""
+    return _NOTES_HEADER.match(text) is not None
 
 
 def is_call(text: str) -> bool:

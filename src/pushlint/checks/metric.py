@@ -212,7 +212,8 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
         "How often the seller's text refers to the reader's own things or actions: "
         "'your' + a noun (your team, your renewal), 'you' as the subject of a verb, "
         "'yours' wherever it stands (teams like yours), and a merge field as a subject or "
-        "owner ({{company}} opened a warehouse)."
+        "owner ({{company}} opened a warehouse). Does not apply to a rep's own notes "
+        "about a call ('Call notes: ...'), which speak of the customer as 'they'."
     ),
     possessives=["your", "ur"],
     subjects=["you", "u"],
@@ -226,6 +227,8 @@ def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
     pronouns = {strings.add(w.lower()) for w in params.get("pronouns", ())}
     poss, nsubj, nsubjpass = strings["poss"], strings["nsubj"], strings["nsubjpass"]
     layout = layout_of(doc)
+    if layout.notes:  # written about the customer, not to them
+        return MetricValue(None)
     count = 0
     # Read the columns once instead of building a Token per word: this runs on every message.
     columns = doc.to_array(["LOWER", "DEP"]).tolist() if len(doc) else []

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pushlint.records import FileError
 from pushlint.sources.directives import Directive, find_directives
-from pushlint.turns import Layout, analyse, is_call, quoted_blocks
+from pushlint.turns import Layout, analyse, is_call, is_notes, quoted_blocks
 
 if TYPE_CHECKING:
     from pushlint.sources.replies import Remembered
@@ -191,7 +191,7 @@ def _parse_text(
         call = layout.is_call if layout is not None else is_call(text)
         if options.include_quoted:
             if not call:  # read everything, `>` quotes included
-                layout = Layout((), None, False, ((0, len(text)),))
+                layout = Layout((), None, False, ((0, len(text)),), is_notes(text))
         elif not call:
             text, cut, postscript = mask_replies(text, remembered)
             if cut is not None:
@@ -244,6 +244,7 @@ def _with_subject(message: Message, subject: str) -> Message:
             layout.seller,
             layout.seller_guessed,
             ((0, len(subject)), *((a + shift, b + shift) for a, b in layout.writer)),
+            layout.notes,
         )
     return dataclasses.replace(
         message,
