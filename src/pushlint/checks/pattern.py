@@ -118,7 +118,7 @@ class PatternCheck:
 
 
 _WORD_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
-_APOSTROPHES = ("'", "’", "`")
+APOSTROPHES = ("'", "’", "`")  # a word with one is a contraction's part
 
 
 def split_words(
@@ -172,7 +172,7 @@ def splits_when_compiled(
         attr in _WORD_ATTRS
         and listed_as == "IN"
         and token.get("OP") in (None, "?", "1")
-        and not any(mark in word for mark in _APOSTROPHES)
+        and not any(mark in word for mark in APOSTROPHES)
     )
 
 

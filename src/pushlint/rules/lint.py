@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pushlint.checks.pattern import splits_when_compiled
+from pushlint.checks.pattern import APOSTROPHES, splits_when_compiled
 from pushlint.rules.loader import LoadedRule, RuleProblem
 
 if TYPE_CHECKING:
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 # the attributes whose values are a token's own text, and so can be checked by tokenizing
 _WORD_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM", "LEMMA")
-_APOSTROPHES = ("'", "’", "`")
 # a contraction's second part is a token of its own after these ("I" + "'m"), though the
 # tokenizer splits it when it stands alone ("'m" -> "'" + "m")
 _HOSTS = ("I", "you", "it", "we", "do", "they", "who")
@@ -70,7 +69,7 @@ def _words(attrs: dict[str, Any]) -> Iterator[tuple[str, tuple[str | int, ...], 
 
 def _pieces(word: str, tokenizer: Tokenizer) -> list[str]:
     pieces = [t.text for t in tokenizer(word)]
-    if len(pieces) > 1 and (word[0] in _APOSTROPHES or word.lower() == "n't"):
+    if len(pieces) > 1 and (word[0] in APOSTROPHES or word.lower() == "n't"):
         for host in _HOSTS:
             if [t.text for t in tokenizer(host + word)] == [host, word]:
                 return [word]
