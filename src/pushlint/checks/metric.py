@@ -180,9 +180,13 @@ def _so_the_reader_can(verb: Token, customer_words: set[str], customer_poss: set
 
 
 def _owned_by(subject: Token, words: set[str], possessives: set[str]) -> bool:
-    """Whether a subject is one side's: the word itself ("we") or its owner ("our team")."""
-    return subject.lower_ in words or any(
-        c.dep_ == "poss" and c.lower_ in possessives for c in subject.children
+    """Whether a subject is one side's: the word itself ("we") or its owner ("our team",
+    and "your ops lead", where the parser hangs the owner on the compound "ops")."""
+    if subject.lower_ in words:
+        return True
+    owners = [subject, *(c for c in subject.children if c.dep_ == "compound")]
+    return any(
+        c.dep_ == "poss" and c.lower_ in possessives for owner in owners for c in owner.children
     )
 
 
