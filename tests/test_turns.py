@@ -54,6 +54,8 @@ def test_a_notes_header_marks_a_reps_own_notes() -> None:
         "Notes from the Acme demo: ",
         "## Meeting summary\n",
         "Recap - ",
+        "Call notes, Acme, 12 May: ",
+        "Notes (Acme demo): ",
     ):
         assert analyse(header + "asked about their returns.").notes, header
     for text in ("Hi Sam, my notes: we offer A and B.", "Notably, your team grew.", "Demo: Tue"):
@@ -66,6 +68,26 @@ def test_notes_about_a_call_are_not_judged_for_never_addressing_the_reader() -> 
     assert "PL152" not in {f.rule for f in pushlint.lint_text(NOTES).findings}
     email = NOTES.removeprefix("Call notes: ")
     assert "PL152" in {f.rule for f in pushlint.lint_text(email).findings}
+
+
+def test_in_notes_the_customer_they_count_against_the_vendors_we() -> None:
+    # PL150 weighs "we" clauses against the reader's; in notes the reader is "she/they"
+    notes = (
+        "Call notes, Acme, 12 May: Dana said returns take two people every morning. "
+        "Refunds lag a week when one is out. Her CFO wants the backlog under two days "
+        "before peak. Next step: she will share the volume report, and we send a one-page "
+        "plan for her CFO."
+    )
+    monologue = (
+        "Call notes, Acme, 12 May: We presented our platform and we walked through every "
+        "module. We explained our pricing tiers, and we showed the new analytics add-on. "
+        "They listened. We will send the contract on Friday."
+    )
+    assert "PL150" not in {f.rule for f in pushlint.lint_text(notes).findings}
+    assert "PL150" in {f.rule for f in pushlint.lint_text(monologue).findings}
+    # without the header, the same words are an email that never addresses its reader
+    email = notes.split(": ", 1)[1]
+    assert "PL150" in {f.rule for f in pushlint.lint_text(email).findings}
 
 
 def test_quoted_lines_are_not_the_sellers_words() -> None:

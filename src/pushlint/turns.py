@@ -44,7 +44,9 @@ _QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 # "Recap: ...", "Notes from the Acme demo:") and speak of the customer as "they".
 _NOTES_HEADER = re.compile(
     r"\A[\s#*_>-]*(?:(?:call|meeting|discovery|demo|sales|intro|first|follow-up|followup)"
-    r"[ \t]+)?(?:notes|summary|recap|debrief)\b(?:[ \t]+(?:from|of|for|on)\b[^\n:]{0,60})?"
+    r"[ \t]+)?(?:notes|summary|recap|debrief)\b"
+    # what the notes are of: "from the Acme demo", ", Acme, 12 May", " (Acme call)"
+    r"(?:[ \t]+(?:from|of|for|on)\b[^\n:]{0,60}|[ \t]*[,(][^\n:]{0,60})?"
     r"[ \t]*[:\-\u2013\u2014\n]",
     re.IGNORECASE,
 )

@@ -82,6 +82,8 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
     "peer_nouns": ["customer", "client", "user"],
     # "... so they can run it without us": the purpose clause's people are the reader's
     "third_persons": ["they", "he", "she"],
+    # in a rep's own notes ("Call notes: ..."), the customer is "they", "her team"
+    "third_possessives": ["their", "his", "her"],
 }  # fmt: skip
 
 
@@ -98,7 +100,8 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "Of the clauses whose subject is the vendor (we, our product) or the customer "
         "(you, your team), the share owned by the vendor. A plain 'I' counts for neither, "
         "nor do 'our customers', nor does work done for the reader ('we'll send it so "
-        "your team can ...')."
+        "your team can ...'). In a rep's notes ('Call notes: ...'), 'they' and 'her "
+        "team' are the customer."
     ),
     min_vendor=4,
     **_SUBJECT_WORDS,
@@ -117,7 +120,8 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "Clauses whose subject is the vendor (we, our product) minus clauses whose subject "
         "is the customer (you, your team). A plain 'I' counts for neither, nor do 'our "
         "customers', nor does work done for the reader ('we'll send it so your team can "
-        "...')."
+        "...'). In a rep's notes ('Call notes: ...'), 'they' and 'her team' are the "
+        "customer."
     ),
     **_SUBJECT_WORDS,
 )
@@ -134,12 +138,16 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
     customer_words = {w.lower() for w in params["customer_words"]}
     customer_poss = {w.lower() for w in params["customer_possessives"]}
     peers = {w.lower() for w in params.get("peer_nouns", ())}
-    helped = customer_words | {w.lower() for w in params.get("third_persons", ())}
+    third_persons = {w.lower() for w in params.get("third_persons", ())}
+    helped = customer_words | third_persons
+    layout = layout_of(doc)
+    if layout.notes:  # a rep's notes name the customer as "they" ("she said ...")
+        customer_words = customer_words | third_persons
+        customer_poss = customer_poss | {w.lower() for w in params.get("third_possessives", ())}
     vendor: list[tuple[int, int]] = []
     customer = 0
     subjects = {doc.vocab.strings["nsubj"], doc.vocab.strings["nsubjpass"]}
     deps = doc.to_array(["DEP"]).reshape(-1).tolist() if len(doc) else []
-    layout = layout_of(doc)
     for i in (i for i, dep in enumerate(deps) if dep in subjects):
         token = doc[i]
         if not layout.by_seller(token.idx):
