@@ -42,6 +42,10 @@ def test_email_headers_and_notes_are_not_speakers() -> None:
     assert not analyse(text).is_call
 
 
+def _rules(text: str) -> set[str]:
+    return {f.rule for f in pushlint.lint_text(text).findings}
+
+
 NOTES = (
     "Call notes: asked how they handle returns today. Three warehouses, manual returns in "
     "spreadsheets, two days to refund. Next step: they send a sample export."
@@ -65,9 +69,9 @@ def test_a_notes_header_marks_a_reps_own_notes() -> None:
 def test_notes_about_a_call_are_not_judged_for_never_addressing_the_reader() -> None:
     # notes speak of the customer as "they"; the same words as an email never address
     # the reader, which PL152 reports
-    assert "PL152" not in {f.rule for f in pushlint.lint_text(NOTES).findings}
+    assert "PL152" not in _rules(NOTES)
     email = NOTES.removeprefix("Call notes: ")
-    assert "PL152" in {f.rule for f in pushlint.lint_text(email).findings}
+    assert "PL152" in _rules(email)
 
 
 def test_in_notes_the_customer_they_count_against_the_vendors_we() -> None:
@@ -83,11 +87,11 @@ def test_in_notes_the_customer_they_count_against_the_vendors_we() -> None:
         "module. We explained our pricing tiers, and we showed the new analytics add-on. "
         "They listened. We will send the contract on Friday."
     )
-    assert "PL150" not in {f.rule for f in pushlint.lint_text(notes).findings}
-    assert "PL150" in {f.rule for f in pushlint.lint_text(monologue).findings}
+    assert "PL150" not in _rules(notes)
+    assert "PL150" in _rules(monologue)
     # without the header, the same words are an email that never addresses its reader
     email = notes.split(": ", 1)[1]
-    assert "PL150" in {f.rule for f in pushlint.lint_text(email).findings}
+    assert "PL150" in _rules(email)
 
 
 def test_quoted_lines_are_not_the_sellers_words() -> None:
@@ -109,7 +113,7 @@ def test_the_email_around_a_pasted_exchange_is_the_writers() -> None:
     layout = analyse(text, seller="Sam")
     assert layout.by_seller(text.index("We are the leading provider"))
     assert not layout.by_seller(text.index("Our vendor is"))
-    rules = {f.rule for f in pushlint.lint_text(text).findings}
+    rules = _rules(text)
     assert {"PL101", "PL304"} <= rules
 
 
@@ -121,13 +125,13 @@ def test_customer_turns_are_not_linted() -> None:
 def test_call_metrics_flag_a_monologue_without_questions() -> None:
     pitch = " ".join(["Our platform covers forecasting, coaching and pipeline reviews."] * 20)
     text = f"Rep: {pitch}\nCustomer: OK.\nRep: {pitch}\nCustomer: Fine.\n"
-    rules = {f.rule for f in pushlint.lint_text(text).findings}
+    rules = _rules(text)
     assert {"PL861", "PL862", "PL863"} <= rules
 
 
 def test_call_metrics_do_not_apply_to_emails() -> None:
     text = "Hi Ana,\n\n" + " ".join(["Our platform covers forecasting and coaching."] * 30)
-    rules = {f.rule for f in pushlint.lint_text(text).findings}
+    rules = _rules(text)
     assert not rules & {"PL861", "PL862", "PL863"}
 
 
@@ -137,7 +141,7 @@ def test_a_block_of_fields_in_an_email_is_not_a_call() -> None:
         "Seats: 40 at $30 each\nSetup: one-off fee of $500\nSupport: included, 24/7\n"
     )
     assert not analyse(text).is_call
-    assert "PL101" in {f.rule for f in pushlint.lint_text(text).findings}
+    assert "PL101" in _rules(text)
 
 
 def test_labels_with_a_company_or_side_and_timestamps_are_turns() -> None:
