@@ -84,6 +84,12 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
     "third_persons": ["they", "he", "she"],
     # in a rep's own notes ("Call notes: ..."), the customer is "they", "her team"
     "third_possessives": ["their", "his", "her"],
+    # "we've fixed the issue your admin reported": the vendor acting on what the reader
+    # raised is an answer to them, not the vendor talking about itself
+    "raised_verbs": [
+        "report", "ask", "request", "raise", "flag", "mention", "need", "want", "suggest",
+        "describe", "name", "choose", "pick", "prefer", "approve", "send", "propose",
+    ],
 }  # fmt: skip
 
 
@@ -140,6 +146,7 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
     peers = {w.lower() for w in params.get("peer_nouns", ())}
     third_persons = {w.lower() for w in params.get("third_persons", ())}
     helped = customer_words | third_persons
+    raised = {w.lower() for w in params.get("raised_verbs", ())}
     layout = layout_of(doc)
     if layout.notes:  # a rep's notes name the customer as "they" ("she said ...")
         customer_words = customer_words | third_persons
@@ -158,6 +165,8 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
             if token.lemma_.lower() in peers:
                 continue
             if _so_the_reader_can(token.head, helped, customer_poss):
+                continue
+            if _answers_the_reader(token.head, raised, customer_words, customer_poss):
                 continue
             vendor.append((token.left_edge.i, token.i + 1))
         elif _owned_by(token, customer_words, customer_poss):
@@ -182,6 +191,25 @@ def _so_the_reader_can(verb: Token, customer_words: set[str], customer_poss: set
             subject.dep_ in ("nsubj", "nsubjpass")
             and _owned_by(subject, customer_words, customer_poss)
             for subject in clause.children
+        ):
+            return True
+    return False
+
+
+def _answers_the_reader(
+    verb: Token, raised: set[str], customer_words: set[str], customer_poss: set[str]
+) -> bool:
+    """The vendor acting on what the reader raised: "we've fixed the issue your admin
+    reported", "I've attached the figures you asked for". The reader's request is inside
+    the vendor's clause, so the clause answers them (a clause of its own, like "we
+    changed it", does not)."""
+    for token in verb.subtree:
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.head is not verb
+            and token.head.lemma_.lower() in raised
+            and token.head.tag_ in ("VBD", "VBN")
+            and _owned_by(token, customer_words, customer_poss)
         ):
             return True
     return False
