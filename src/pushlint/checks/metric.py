@@ -106,8 +106,8 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "Of the clauses whose subject is the vendor (we, our product) or the customer "
         "(you, your team), the share owned by the vendor. A plain 'I' counts for neither, "
         "nor do 'our customers', nor does work done for the reader ('we'll send it so "
-        "your team can ...'). In a rep's notes ('Call notes: ...'), 'they' and 'her "
-        "team' are the customer."
+        "your team can ...', 'we fixed the issue your admin reported'). In a rep's "
+        "notes ('Call notes: ...'), 'they' and 'her team' are the customer."
     ),
     min_vendor=4,
     **_SUBJECT_WORDS,
@@ -126,8 +126,8 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "Clauses whose subject is the vendor (we, our product) minus clauses whose subject "
         "is the customer (you, your team). A plain 'I' counts for neither, nor do 'our "
         "customers', nor does work done for the reader ('we'll send it so your team can "
-        "...'). In a rep's notes ('Call notes: ...'), 'they' and 'her team' are the "
-        "customer."
+        "...', 'we fixed the issue your admin reported'). In a rep's notes ('Call notes: "
+        "...'), 'they' and 'her team' are the customer."
     ),
     **_SUBJECT_WORDS,
 )
