@@ -201,18 +201,35 @@ def _answers_the_reader(
 ) -> bool:
     """The vendor acting on what the reader raised: "we've fixed the issue your admin
     reported", "I've attached the figures you asked for". The reader's request is inside
-    the vendor's clause, so the clause answers them (a clause of its own, like "we
-    changed it", does not)."""
+    the vendor's clause, so the clause answers them. A clause joined beside it ("we run
+    it in four regions, and your team asked for SSO") is not inside it, nor is a clause
+    of its own ("we changed it")."""
     for token in verb.subtree:
         if (
             token.dep_ in ("nsubj", "nsubjpass")
-            and token.head is not verb
+            and token.head.i != verb.i
             and token.head.lemma_.lower() in raised
             and token.head.tag_ in ("VBD", "VBN")
             and _owned_by(token, customer_words, customer_poss)
+            and _inside(token.head, verb)
         ):
             return True
     return False
+
+
+_BESIDE = frozenset({"conj", "parataxis", "advcl", "cc"})
+
+
+def _inside(clause: Token, verb: Token) -> bool:
+    """Whether `clause` hangs inside `verb`'s own clause (under its object, say) rather
+    than beside it: no step up from `clause` to `verb` is a coordinated or adverbial
+    clause."""
+    node = clause
+    while node.i != verb.i:
+        if node.dep_ in _BESIDE or node.head.i == node.i:  # (the root: not under verb)
+            return False
+        node = node.head
+    return True
 
 
 def _owned_by(subject: Token, words: set[str], possessives: set[str]) -> bool:
