@@ -179,18 +179,19 @@ _OFFER_MODALS = frozenset({"can", "could", "would", "'d", "might", "may"})
 
 def _so_the_reader_can(verb: Token, customer_words: set[str], customer_poss: set[str]) -> bool:
     """The vendor acting for the reader: "we'll bring the report so your auditor can judge
-    it" (or "so they can run it without us"). A clause whose purpose has the reader's
-    people as its subject is work done for them, the customer-centric way to say what the
-    vendor does, not the vendor talking about itself."""
+    it", "so they can run it without us", "we changed it so it can't happen during your
+    peak again". A clause whose purpose is about the reader's people or things is work
+    done for them, the customer-centric way to say what the vendor does, not the vendor
+    talking about itself ("we built it so it works with any CRM" still is)."""
     for clause in verb.children:
         if clause.dep_ != "advcl" or not any(
             c.lower_ == "so" and c.dep_ in ("mark", "advmod") for c in clause.children
         ):
             continue
         if any(
-            subject.dep_ in ("nsubj", "nsubjpass")
-            and _owned_by(subject, customer_words, customer_poss)
-            for subject in clause.children
+            token.lower_ in customer_words
+            or (token.dep_ == "poss" and token.lower_ in customer_poss)
+            for token in clause.subtree
         ):
             return True
     return False
@@ -248,6 +249,12 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
     "we'd be happy to help". Those clauses are not the vendor talking about itself."""
     verb = subject.head
     if verb.lemma_.lower() in shared_verbs:
+        return True
+    # "we missed each other", "we've known one another for years": both sides at once
+    if any(
+        c.lower_ in ("other", "another") and any(g.lower_ in ("each", "one") for g in c.children)
+        for c in verb.children
+    ):
         return True
     if verb.lemma_ == "be" and any(
         c.dep_ in ("acomp", "advmod", "attr")
