@@ -276,7 +276,8 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
         "How often the seller's text refers to the reader's own things or actions: "
         "'your' + a noun (your team, your renewal), 'you' as the subject of a verb, "
         "'yours' wherever it stands (teams like yours), and a merge field as a subject or "
-        "owner ({{company}} opened a warehouse). Does not apply to a rep's own notes "
+        "owner ({{company}} opened a warehouse). In a call, each question the seller "
+        "asks counts too: it is put to the customer. Does not apply to a rep's own notes "
         "about a call ('Call notes: ...'), which speak of the customer as 'they'."
     ),
     possessives=["your", "ur"],
@@ -305,6 +306,9 @@ def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
             or (dep in (nsubj, nsubjpass, poss) and is_stand_in(doc[i].text))
         ):
             count += layout.by_seller(doc[i].idx)
+    if layout.is_call:  # "What prompted the search?" asked on a call is asked of them
+        text = text_of(doc)
+        count += sum(text[t.text_start : t.end].count("?") for t in layout.turns if t.seller)
     start, end = _first_sentence(doc)
     return MetricValue(float(count), [(start, end)])
 
