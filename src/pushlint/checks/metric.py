@@ -307,8 +307,7 @@ def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
         ):
             count += layout.by_seller(doc[i].idx)
     if layout.is_call:  # "What prompted the search?" asked on a call is asked of them
-        text = text_of(doc)
-        count += sum(text[t.text_start : t.end].count("?") for t in layout.turns if t.seller)
+        count += _seller_questions(doc)
     start, end = _first_sentence(doc)
     return MetricValue(float(count), [(start, end)])
 
@@ -445,11 +444,16 @@ def _rep_questions(doc: Doc, params: dict[str, Any]) -> MetricValue:
     spoken = _spoken(doc)
     if spoken is None or spoken[0] < int(params["min_words"]):
         return MetricValue(None)
-    layout = layout_of(doc)
-    seller_turns = [t for t in layout.turns if t.seller]
-    asked = sum(text_of(doc)[t.text_start : t.end].count("?") for t in seller_turns)
-    evidence = _token_span(doc, seller_turns[0].text_start, seller_turns[0].end)
-    return MetricValue(float(asked), [evidence] if evidence else [])
+    first = next(t for t in layout_of(doc).turns if t.seller)
+    evidence = _token_span(doc, first.text_start, first.end)
+    return MetricValue(float(_seller_questions(doc)), [evidence] if evidence else [])
+
+
+def _seller_questions(doc: Doc) -> int:
+    """Question marks in the seller's turns of a call: shared by the discovery measure
+    (PL862) and the reader-absent one (PL152), so both count a question the same way."""
+    text = text_of(doc)
+    return sum(text[t.text_start : t.end].count("?") for t in layout_of(doc).turns if t.seller)
 
 
 @metric(
