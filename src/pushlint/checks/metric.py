@@ -276,13 +276,15 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
         "How often the seller's text refers to the reader's own things or actions: "
         "'your' + a noun (your team, your renewal), 'you' as the subject of a verb, "
         "'yours' wherever it stands (teams like yours), and a merge field as a subject or "
-        "owner ({{company}} opened a warehouse). In a call, each question the seller "
-        "asks counts too: it is put to the customer. Does not apply to a rep's own notes "
-        "about a call ('Call notes: ...'), which speak of the customer as 'they'."
+        "owner ({{company}} opened a warehouse), and thanks for something the reader did "
+        "(thanks for letting me know). In a call, each question the seller asks counts "
+        "too: it is put to the customer. Does not apply to a rep's own notes about a call "
+        "('Call notes: ...'), which speak of the customer as 'they'."
     ),
     possessives=["your", "ur"],
     subjects=["you", "u"],
     pronouns=["yours"],
+    thanks=["thanks", "thank", "thx"],
 )
 def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
     strings = doc.vocab.strings
@@ -290,6 +292,7 @@ def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
     subjects = {strings.add(w.lower()) for w in params["subjects"]}
     # "yours" is never a `poss` child: it stands for the reader's thing as a noun would
     pronouns = {strings.add(w.lower()) for w in params.get("pronouns", ())}
+    thanks = {strings.add(w.lower()) for w in params.get("thanks", ())}
     poss, nsubj, nsubjpass = strings["poss"], strings["nsubj"], strings["nsubjpass"]
     layout = layout_of(doc)
     if layout.notes:  # written about the customer, not to them
@@ -304,12 +307,22 @@ def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
             or lower in pronouns
             # a template's {{company}} doing or owning something is the reader's company
             or (dep in (nsubj, nsubjpass, poss) and is_stand_in(doc[i].text))
+            or (lower in thanks and _thanks_for_an_act(doc[i]))
         ):
             count += layout.by_seller(doc[i].idx)
     if layout.is_call:  # "What prompted the search?" asked on a call is asked of them
         count += _seller_questions(doc)
     start, end = _first_sentence(doc)
     return MetricValue(float(count), [(start, end)])
+
+
+def _thanks_for_an_act(thanks: Token) -> bool:
+    """ "Thanks for letting me know", "thank you for getting back to me": what is thanked
+    is something the reader did, though no "you" is its subject."""
+    return any(
+        prep.lower_ == "for" and any(c.dep_ == "pcomp" for c in prep.children)
+        for prep in thanks.children
+    )
 
 
 _BULLET = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\d{1,2}[.)])[ \t]+\S")
