@@ -90,3 +90,26 @@ def test_repo_corpus_meets_the_target() -> None:
     doc = json.loads(result.output)
     assert doc["messages"] >= 250
     assert doc["customer_centric_in_pushy_band"] <= 0.10
+
+
+def test_eval_reads_a_sample_as_check_reads_the_file(tmp_path: Path) -> None:
+    """A template measured by `eval` gets the findings `check` gives it: its merge fields
+    are masked the same way, so "{{company}} is hiring" counts as the reader."""
+    text = (
+        "Hi {{first_name}}, saw {{company}} is hiring four SDRs. Teams that double their "
+        "SDR count often find ramp time is the real cost, not headcount."
+    )
+    draft = tmp_path / "draft.txt"
+    draft.write_text(text, encoding="utf-8")
+    checked = CliRunner().invoke(app, ["check", str(draft), "--no-cache", "--format", "json"])
+    checked_rules = {f["rule"] for f in json.loads(checked.output)["files"][0]["findings"]}
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "t1", "label": "customer-centric", "text": text}) + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["eval", str(corpus), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (sample,) = json.loads(result.output)["results"]
+    assert set(sample["rules"]) == checked_rules
+    assert "PL152" not in checked_rules  # the merge field is the reader's company

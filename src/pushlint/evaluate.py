@@ -18,7 +18,7 @@ from pushlint.api import Linter
 from pushlint.corpus import LABELS, Sample
 from pushlint.records import Report
 from pushlint.score import BANDS
-from pushlint.sources import Message
+from pushlint.sources import from_field
 
 EXPECTED_BAND = {
     "pushy": "pushy",
@@ -76,8 +76,10 @@ def roc_auc(positives: Sequence[float], negatives: Sequence[float]) -> float | N
 
 
 def evaluate(samples: Iterable[Sample], linter: Linter) -> Evaluation:
+    """Each sample is read as `check` reads a file (merge fields, quoted replies and
+    sign-offs masked, call turns found), so a figure here is what a run reports."""
     chosen = list(samples)
-    reports = linter.lint_messages(Message(s.id, s.text) for s in chosen)
+    reports = linter.lint_messages(from_field(s.id, s.text) for s in chosen)
     outcomes = tuple(Outcome(s, r) for s, r in zip(chosen, reports, strict=True))
     return summarise(outcomes)
 
