@@ -277,9 +277,9 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
         "'your' + a noun (your team, your renewal), 'you' as the subject of a verb, "
         "'yours' wherever it stands (teams like yours), and a merge field as a subject or "
         "owner ({{company}} opened a warehouse), and thanks for something the reader did "
-        "(thanks for letting me know). In a call, each question the seller asks counts "
-        "too: it is put to the customer. Does not apply to a rep's own notes about a call "
-        "('Call notes: ...'), which speak of the customer as 'they'."
+        "(thanks for letting me know, thanks for the tour). In a call, each question the "
+        "seller asks counts too: it is put to the customer. Does not apply to a rep's own "
+        "notes about a call ('Call notes: ...'), which speak of the customer as 'they'."
     ),
     possessives=["your", "ur"],
     subjects=["you", "u"],
@@ -317,10 +317,10 @@ def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
 
 
 def _thanks_for_an_act(thanks: Token) -> bool:
-    """ "Thanks for letting me know", "thank you for getting back to me": what is thanked
-    is something the reader did, though no "you" is its subject."""
+    """ "Thanks for letting me know", "thank you for the tour of the depot": what is
+    thanked is something the reader did, though no "you" is its subject."""
     return any(
-        prep.lower_ == "for" and any(c.dep_ == "pcomp" for c in prep.children)
+        prep.lower_ == "for" and any(c.dep_ in ("pcomp", "pobj") for c in prep.children)
         for prep in thanks.children
     )
 
