@@ -90,6 +90,12 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
         "report", "ask", "request", "raise", "flag", "mention", "need", "want", "suggest",
         "describe", "name", "choose", "pick", "prefer", "approve", "send", "propose",
     ],
+    # "our engineers traced it to an expired token", "we've refunded the charge": support
+    # work on a problem, an account of service rather than the vendor's self-talk
+    "service_verbs": [
+        "fix", "resolve", "trace", "diagnose", "restore", "recover", "refund", "repair",
+        "patch", "investigate", "correct", "find",
+    ],
 }  # fmt: skip
 
 
@@ -106,8 +112,9 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "Of the clauses whose subject is the vendor (we, our product) or the customer "
         "(you, your team), the share owned by the vendor. A plain 'I' counts for neither, "
         "nor do 'our customers', nor does work done for the reader ('we'll send it so "
-        "your team can ...', 'we fixed the issue your admin reported'). In a rep's "
-        "notes ('Call notes: ...'), 'they' and 'her team' are the customer."
+        "your team can ...', 'we fixed the issue your admin reported', 'our engineers "
+        "traced it to an expired token'). In a rep's notes ('Call notes: ...'), 'they' "
+        "and 'her team' are the customer."
     ),
     min_vendor=4,
     **_SUBJECT_WORDS,
@@ -126,8 +133,9 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "Clauses whose subject is the vendor (we, our product) minus clauses whose subject "
         "is the customer (you, your team). A plain 'I' counts for neither, nor do 'our "
         "customers', nor does work done for the reader ('we'll send it so your team can "
-        "...', 'we fixed the issue your admin reported'). In a rep's notes ('Call notes: "
-        "...'), 'they' and 'her team' are the customer."
+        "...', 'we fixed the issue your admin reported', 'our engineers traced it to an "
+        "expired token'). In a rep's notes ('Call notes: ...'), 'they' and 'her team' "
+        "are the customer."
     ),
     **_SUBJECT_WORDS,
 )
@@ -147,6 +155,7 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
     third_persons = {w.lower() for w in params.get("third_persons", ())}
     helped = customer_words | third_persons
     raised = {w.lower() for w in params.get("raised_verbs", ())}
+    service = {w.lower() for w in params.get("service_verbs", ())}
     layout = layout_of(doc)
     if layout.notes:  # a rep's notes name the customer as "they" ("she said ...")
         customer_words = customer_words | third_persons
@@ -167,6 +176,8 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
             if _so_the_reader_can(token.head, helped, customer_poss):
                 continue
             if _answers_the_reader(token.head, raised, customer_words, customer_poss):
+                continue
+            if token.head.lemma_.lower() in service:
                 continue
             vendor.append((token.left_edge.i, token.i + 1))
         elif _owned_by(token, customer_words, customer_poss):
