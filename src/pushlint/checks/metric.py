@@ -113,8 +113,9 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "(you, your team), the share owned by the vendor. A plain 'I' counts for neither, "
         "nor do 'our customers', nor does work done for the reader ('we'll send it so "
         "your team can ...', 'we fixed the issue your admin reported', 'our engineers "
-        "traced it to an expired token'). In a rep's notes ('Call notes: ...'), 'they' "
-        "and 'her team' are the customer."
+        "traced it to an expired token'), nor what the product does not do ('we don't "
+        "support on-premise'). In a rep's notes ('Call notes: ...'), 'they' and 'her "
+        "team' are the customer."
     ),
     min_vendor=4,
     **_SUBJECT_WORDS,
@@ -134,8 +135,9 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "is the customer (you, your team). A plain 'I' counts for neither, nor do 'our "
         "customers', nor does work done for the reader ('we'll send it so your team can "
         "...', 'we fixed the issue your admin reported', 'our engineers traced it to an "
-        "expired token'). In a rep's notes ('Call notes: ...'), 'they' and 'her team' "
-        "are the customer."
+        "expired token'), nor what the product does not do ('we don't support "
+        "on-premise'). In a rep's notes ('Call notes: ...'), 'they' and 'her team' are "
+        "the customer."
     ),
     **_SUBJECT_WORDS,
 )
@@ -179,6 +181,8 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
                 continue
             if token.head.lemma_.lower() in service:
                 continue
+            if _admits_a_limit(token.head):
+                continue
             vendor.append((token.left_edge.i, token.i + 1))
         elif _owned_by(token, customer_words, customer_poss):
             customer += 1
@@ -186,6 +190,26 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
 
 
 _OFFER_MODALS = frozenset({"can", "could", "would", "'d", "might", "may"})
+_NOT_JUST = frozenset({"just", "only", "simply", "merely"})
+# what a product does or lacks, not what the seller did ("we haven't heard back" and
+# "we never closed the loop" are a chase, and stay the vendor's clauses)
+_CAPABILITIES = frozenset(
+    {"support", "offer", "provide", "have", "do", "include", "cover", "handle", "integrate",
+     "work", "sell", "ship", "run", "sync", "push", "store", "connect", "fit", "suit", "scale"}
+)  # fmt: skip
+
+
+def _admits_a_limit(verb: Token) -> bool:
+    """ "We don't support on-premise installs", "our API can't push in real time yet": the
+    vendor saying what its product does not do is candour for the reader, not
+    self-promotion. "We don't just sell software" is the boast again, so a "just" keeps
+    the clause."""
+    children = list(verb.children)
+    return (
+        verb.lemma_.lower() in _CAPABILITIES
+        and any(c.dep_ == "neg" for c in children)
+        and not any(c.lower_ in _NOT_JUST for c in children)
+    )
 
 
 def _so_the_reader_can(verb: Token, customer_words: set[str], customer_poss: set[str]) -> bool:
@@ -287,15 +311,16 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
         "How often the seller's text refers to the reader's own things or actions: "
         "'your' + a noun (your team, your renewal), 'you' as the subject of a verb, "
         "'yours' wherever it stands (teams like yours), and a merge field as a subject or "
-        "owner ({{company}} opened a warehouse), and thanks for something the reader did "
-        "(thanks for letting me know, thanks for the tour). In a call, each question the "
+        "owner ({{company}} opened a warehouse), and thanks or congratulations for "
+        "something the reader did (thanks for letting me know, congratulations on the new "
+        "store). In a call, each question the "
         "seller asks counts too: it is put to the customer. Does not apply to a rep's own "
         "notes about a call ('Call notes: ...'), which speak of the customer as 'they'."
     ),
     possessives=["your", "ur"],
     subjects=["you", "u"],
     pronouns=["yours"],
-    thanks=["thanks", "thank", "thx"],
+    thanks=["thanks", "thank", "thx", "congratulations", "congrats"],
 )
 def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
     strings = doc.vocab.strings
@@ -328,10 +353,11 @@ def _reader_references(doc: Doc, params: dict[str, Any]) -> MetricValue:
 
 
 def _thanks_for_an_act(thanks: Token) -> bool:
-    """ "Thanks for letting me know", "thank you for the tour of the depot": what is
-    thanked is something the reader did, though no "you" is its subject."""
+    """ "Thanks for letting me know", "thank you for the tour of the depot",
+    "congratulations on opening the store": what is thanked or celebrated is something
+    the reader did, though no "you" is its subject."""
     return any(
-        prep.lower_ == "for" and any(c.dep_ in ("pcomp", "pobj") for c in prep.children)
+        prep.lower_ in ("for", "on") and any(c.dep_ in ("pcomp", "pobj") for c in prep.children)
         for prep in thanks.children
     )
 
