@@ -114,8 +114,8 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "nor do 'our customers', nor does work done for the reader ('we'll send it so "
         "your team can ...', 'we fixed the issue your admin reported', 'our engineers "
         "traced it to an expired token'), nor what the product does not do ('we don't "
-        "support on-premise'). In a rep's notes ('Call notes: ...'), 'they' and 'her "
-        "team' are the customer."
+        "support on-premise'), nor a mistake owned ('sorry we missed the window'). In a "
+        "rep's notes ('Call notes: ...'), 'they' and 'her team' are the customer."
     ),
     min_vendor=4,
     **_SUBJECT_WORDS,
@@ -136,8 +136,8 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
         "customers', nor does work done for the reader ('we'll send it so your team can "
         "...', 'we fixed the issue your admin reported', 'our engineers traced it to an "
         "expired token'), nor what the product does not do ('we don't support "
-        "on-premise'). In a rep's notes ('Call notes: ...'), 'they' and 'her team' are "
-        "the customer."
+        "on-premise'), nor a mistake owned ('sorry we missed the window'). In a rep's "
+        "notes ('Call notes: ...'), 'they' and 'her team' are the customer."
     ),
     **_SUBJECT_WORDS,
 )
@@ -181,7 +181,7 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
                 continue
             if token.head.lemma_.lower() in service:
                 continue
-            if _admits_a_limit(token.head):
+            if _admits_a_limit(token.head) or _owns_a_fault(token.head):
                 continue
             vendor.append((token.left_edge.i, token.i + 1))
         elif _owned_by(token, customer_words, customer_poss):
@@ -197,6 +197,19 @@ _CAPABILITIES = frozenset(
     {"support", "offer", "provide", "have", "do", "include", "cover", "handle", "integrate",
      "work", "sell", "ship", "run", "sync", "push", "store", "connect", "fit", "suit", "scale"}
 )  # fmt: skip
+
+
+_APOLOGY = frozenset({"sorry", "apologise", "apologize", "regret"})
+
+
+def _owns_a_fault(verb: Token) -> bool:
+    """ "I'm sorry we missed the delivery window", "we should have called you": the vendor
+    owning a mistake is an account to the reader, not the vendor talking itself up. The
+    apology itself ("we apologise") counts for neither side either."""
+    if verb.lemma_.lower() in _APOLOGY or verb.head.lower_ in _APOLOGY:
+        return True
+    auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+    return verb.tag_ == "VBN" and "have" in auxes and "should" in auxes
 
 
 def _admits_a_limit(verb: Token) -> bool:
