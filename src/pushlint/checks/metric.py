@@ -96,6 +96,15 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
         "fix", "resolve", "trace", "diagnose", "restore", "recover", "refund", "repair",
         "patch", "investigate", "correct", "find",
     ],
+    # "we don't support on-premise installs": what the product lacks, said plainly, is
+    # candour (only with these verbs: "we haven't heard back" is a chase)
+    "limit_verbs": [
+        "support", "offer", "provide", "have", "do", "include", "cover", "handle",
+        "integrate", "work", "sell", "ship", "run", "sync", "push", "store", "connect",
+        "fit", "suit", "scale",
+    ],
+    # "I'm sorry we missed the delivery window": a mistake owned
+    "apology_words": ["sorry", "apologise", "apologize", "regret"],
 }  # fmt: skip
 
 
@@ -158,6 +167,8 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
     helped = customer_words | third_persons
     raised = {w.lower() for w in params.get("raised_verbs", ())}
     service = {w.lower() for w in params.get("service_verbs", ())}
+    limits = {w.lower() for w in params.get("limit_verbs", ())}
+    apologies = {w.lower() for w in params.get("apology_words", ())}
     layout = layout_of(doc)
     if layout.notes:  # a rep's notes name the customer as "they" ("she said ...")
         customer_words = customer_words | third_persons
@@ -181,7 +192,7 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
                 continue
             if token.head.lemma_.lower() in service:
                 continue
-            if _admits_a_limit(token.head) or _owns_a_fault(token.head):
+            if _admits_a_limit(token.head, limits) or _owns_a_fault(token.head, apologies):
                 continue
             vendor.append((token.left_edge.i, token.i + 1))
         elif _owned_by(token, customer_words, customer_poss):
@@ -191,38 +202,29 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
 
 _OFFER_MODALS = frozenset({"can", "could", "would", "'d", "might", "may"})
 _NOT_JUST = frozenset({"just", "only", "simply", "merely"})
-# what a product does or lacks, not what the seller did ("we haven't heard back" and
-# "we never closed the loop" are a chase, and stay the vendor's clauses)
-_CAPABILITIES = frozenset(
-    {"support", "offer", "provide", "have", "do", "include", "cover", "handle", "integrate",
-     "work", "sell", "ship", "run", "sync", "push", "store", "connect", "fit", "suit", "scale"}
-)  # fmt: skip
 
 
-_APOLOGY = frozenset({"sorry", "apologise", "apologize", "regret"})
-
-
-def _owns_a_fault(verb: Token) -> bool:
-    """ "I'm sorry we missed the delivery window", "we should have called you": the vendor
-    owning a mistake is an account to the reader, not the vendor talking itself up. The
-    apology itself ("we apologise") counts for neither side either."""
-    if verb.lemma_.lower() in _APOLOGY or verb.head.lower_ in _APOLOGY:
-        return True
-    auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
-    return verb.tag_ == "VBN" and "have" in auxes and "should" in auxes
-
-
-def _admits_a_limit(verb: Token) -> bool:
+def _admits_a_limit(verb: Token, limit_verbs: set[str]) -> bool:
     """ "We don't support on-premise installs", "our API can't push in real time yet": the
     vendor saying what its product does not do is candour for the reader, not
     self-promotion. "We don't just sell software" is the boast again, so a "just" keeps
     the clause."""
     children = list(verb.children)
     return (
-        verb.lemma_.lower() in _CAPABILITIES
+        verb.lemma_.lower() in limit_verbs
         and any(c.dep_ == "neg" for c in children)
         and not any(c.lower_ in _NOT_JUST for c in children)
     )
+
+
+def _owns_a_fault(verb: Token, apology_words: set[str]) -> bool:
+    """ "I'm sorry we missed the delivery window", "we should have called you": the vendor
+    owning a mistake is an account to the reader, not the vendor talking itself up. The
+    apology itself ("we apologise") counts for neither side either."""
+    if verb.lemma_.lower() in apology_words or verb.head.lower_ in apology_words:
+        return True
+    auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+    return verb.tag_ == "VBN" and "have" in auxes and "should" in auxes
 
 
 def _so_the_reader_can(verb: Token, customer_words: set[str], customer_poss: set[str]) -> bool:
@@ -326,9 +328,9 @@ def _shared_we(subject: Token, shared_verbs: set[str]) -> bool:
         "'yours' wherever it stands (teams like yours), and a merge field as a subject or "
         "owner ({{company}} opened a warehouse), and thanks or congratulations for "
         "something the reader did (thanks for letting me know, congratulations on the new "
-        "store). In a call, each question the "
-        "seller asks counts too: it is put to the customer. Does not apply to a rep's own "
-        "notes about a call ('Call notes: ...'), which speak of the customer as 'they'."
+        "store). In a call, each question the seller asks counts too: it is put to the "
+        "customer. Does not apply to a rep's own notes about a call ('Call notes: ...'), "
+        "which speak of the customer as 'they'."
     ),
     possessives=["your", "ur"],
     subjects=["you", "u"],
