@@ -108,6 +108,17 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
 }  # fmt: skip
 
 
+# What both subject metrics leave out, in one place (see `_subjects`).
+_WHO_OWNS_A_CLAUSE = (
+    "A plain 'I' counts for neither side, nor do 'our customers', nor does work done for "
+    "the reader ('we'll send it so your team can ...', 'we fixed the issue your admin "
+    "reported', 'our engineers traced it to an expired token'), nor what the product does "
+    "not do ('we don't support on-premise'), nor a mistake owned ('sorry we missed the "
+    "window'). In a rep's notes ('Call notes: ...'), 'they' and 'her team' are the "
+    "customer."
+)
+
+
 @metric("words", needs=set(), summary="Number of words in the message.")
 def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
     return MetricValue(word_count(doc), [(0, len(doc))] if len(doc) else [])
@@ -119,12 +130,7 @@ def _words(doc: Doc, params: dict[str, Any]) -> MetricValue:
     unit="share",
     summary=(
         "Of the clauses whose subject is the vendor (we, our product) or the customer "
-        "(you, your team), the share owned by the vendor. A plain 'I' counts for neither, "
-        "nor do 'our customers', nor does work done for the reader ('we'll send it so "
-        "your team can ...', 'we fixed the issue your admin reported', 'our engineers "
-        "traced it to an expired token'), nor what the product does not do ('we don't "
-        "support on-premise'), nor a mistake owned ('sorry we missed the window'). In a "
-        "rep's notes ('Call notes: ...'), 'they' and 'her team' are the customer."
+        "(you, your team), the share owned by the vendor. " + _WHO_OWNS_A_CLAUSE
     ),
     min_vendor=4,
     **_SUBJECT_WORDS,
@@ -141,12 +147,7 @@ def _vendor_subject_share(doc: Doc, params: dict[str, Any]) -> MetricValue:
     needs={"parse"},
     summary=(
         "Clauses whose subject is the vendor (we, our product) minus clauses whose subject "
-        "is the customer (you, your team). A plain 'I' counts for neither, nor do 'our "
-        "customers', nor does work done for the reader ('we'll send it so your team can "
-        "...', 'we fixed the issue your admin reported', 'our engineers traced it to an "
-        "expired token'), nor what the product does not do ('we don't support "
-        "on-premise'), nor a mistake owned ('sorry we missed the window'). In a rep's "
-        "notes ('Call notes: ...'), 'they' and 'her team' are the customer."
+        "is the customer (you, your team). " + _WHO_OWNS_A_CLAUSE
     ),
     **_SUBJECT_WORDS,
 )
@@ -190,7 +191,7 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
                 continue
             if _answers_the_reader(token.head, raised, customer_words, customer_poss):
                 continue
-            if token.head.lemma_.lower() in service:
+            if _did_support_work(token.head, service):
                 continue
             if _admits_a_limit(token.head, limits) or _owns_a_fault(token.head, apologies):
                 continue
@@ -202,6 +203,14 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
 
 _OFFER_MODALS = frozenset({"can", "could", "would", "'d", "might", "may"})
 _NOT_JUST = frozenset({"just", "only", "simply", "merely"})
+
+
+def _did_support_work(verb: Token, service_verbs: set[str]) -> bool:
+    """ "Our engineers traced it to an expired token", "we've refunded the charge", "we're
+    investigating": support work done or under way is an account of service. The present
+    tense is a capability claim ("our AI resolves 80% of tickets", "our platform finds
+    hidden revenue") and stays the vendor's clause."""
+    return verb.lemma_.lower() in service_verbs and verb.tag_ in ("VBD", "VBN", "VBG")
 
 
 def _admits_a_limit(verb: Token, limit_verbs: set[str]) -> bool:
