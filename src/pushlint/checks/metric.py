@@ -112,7 +112,8 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
 _WHO_OWNS_A_CLAUSE = (
     "A plain 'I' counts for neither side, nor do 'our customers', nor does work done for "
     "the reader ('we'll send it so your team can ...', 'we fixed the issue your admin "
-    "reported', 'our engineers traced it to an expired token'), nor what the product does "
+    "reported', 'our engineers traced it to an expired token', 'we have noted your new "
+    "address'), nor what the product does "
     "not do ('we don't support on-premise'), nor a mistake owned ('sorry we missed the "
     "window'). In a rep's notes ('Call notes: ...'), 'they' and 'her team' are the "
     "customer."
@@ -193,6 +194,8 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
                 continue
             if _did_support_work(token.head, service):
                 continue
+            if _handled_the_readers_thing(token.head, customer_poss):
+                continue
             if _admits_a_limit(token.head, limits) or _owns_a_fault(token.head, apologies):
                 continue
             vendor.append((token.left_edge.i, token.i + 1))
@@ -211,6 +214,18 @@ def _did_support_work(verb: Token, service_verbs: set[str]) -> bool:
     tense is a capability claim ("our AI resolves 80% of tickets", "our platform finds
     hidden revenue") and stays the vendor's clause."""
     return verb.lemma_.lower() in service_verbs and verb.tag_ in ("VBD", "VBN", "VBG")
+
+
+def _handled_the_readers_thing(verb: Token, customer_poss: set[str]) -> bool:
+    """ "We have noted your new delivery address", "we've processed your refund": work
+    already done on something of the reader's is an account of service to them. Only a
+    done deed (past tense) on the reader's own object; "we help your team grow" is a
+    claim, and "we updated our pricing" is the vendor's news."""
+    if verb.tag_ not in ("VBD", "VBN"):
+        return False
+    return any(
+        child.dep_ == "dobj" and _owned_by(child, set(), customer_poss) for child in verb.children
+    )
 
 
 def _admits_a_limit(verb: Token, limit_verbs: set[str]) -> bool:
@@ -401,6 +416,8 @@ _ANY_BULLET = re.compile(_BULLET.pattern, re.MULTILINE)
         "you", "your", "yours", "save", "saves", "saving", "cut", "cuts", "reduce", "reduces",
         "fewer", "less", "faster", "increase", "increases", "grow", "improve", "improves",
         "avoid", "lower", "lowers", "so", "means", "without",
+        # advice rather than a capability ("... usually lifts opens by a few points")
+        "lift", "lifts", "help", "helps", "hurt", "hurts", "prevent", "prevents",
     ],
 )  # fmt: skip
 def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
