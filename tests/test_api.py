@@ -307,10 +307,58 @@ rules:
 def test_unless_conditions_stand_a_flag_down_within_their_reach(
     tmp_path: Path, conditions: str, text: str, flagged: list[str]
 ) -> None:
+    assert _flagged(tmp_path, UNLESS_PACK.replace("CONDITIONS", conditions), text) == flagged
+
+
+def _flagged(tmp_path: Path, pack_text: str, text: str) -> list[str]:
     pack = tmp_path / "team.yaml"
-    pack.write_text(UNLESS_PACK.replace("CONDITIONS", conditions), encoding="utf-8")
-    report = pushlint.lint_text(text, rules=[pack], shipped=False)
-    assert [f.text for f in report.findings] == flagged
+    pack.write_text(pack_text, encoding="utf-8")
+    return [f.text for f in pushlint.lint_text(text, rules=[pack], shipped=False).findings]
+
+
+# the countdown pack above, its countdown standing down beside a result, plus a weak cue
+ONLY_WITH_PACK = (
+    UNLESS_PACK.replace("CONDITIONS", "{any: [outcomes], within: sentence}")
+    + """\
+  - id: TEAM6
+    name: weak-cue
+    kind: phrase
+    category: vendor
+    message: Weak.
+    why: Adds to a verdict.
+    rewrite: [Talk about them.]
+    phrases: [our platform]
+    only_with: COMPANIONS
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("conditions", "text", "flagged"),
+    [
+        # alone, the weak cue is not reported
+        ("{any: [urgency], within: message}", "Our platform is new.", []),
+        # beside another report it is
+        (
+            "{any: [urgency], within: message}",
+            "Our platform is new. Act now.",
+            ["Our platform", "Act now"],
+        ),
+        # a companion that was stood down does not count
+        (
+            "{any: [urgency], within: message}",
+            "Our platform is new. Act now and your team saves a day.",
+            [],
+        ),
+        # nor does a signal, nor a report out of reach
+        ("{any: [outcomes], within: message}", "Our platform: your team saves a day.", []),
+        ("{any: [urgency], within: sentence}", "Our platform is new. Act now.", ["Act now"]),
+    ],
+)
+def test_only_with_reports_a_weak_cue_only_beside_another_report(
+    tmp_path: Path, conditions: str, text: str, flagged: list[str]
+) -> None:
+    assert _flagged(tmp_path, ONLY_WITH_PACK.replace("COMPANIONS", conditions), text) == flagged
 
 
 def test_an_over_long_message_is_skipped_with_a_reason_and_the_rest_linted(tmp_path: Path) -> None:

@@ -103,6 +103,14 @@ def test_every_unless_condition_must_name_a_known_rule(tmp_path: Path) -> None:
     assert "`unless` names 'no-such-rule', which is no rule id, name or category" in problem.problem
 
 
+def test_every_only_with_condition_must_name_a_known_rule(tmp_path: Path) -> None:
+    condition = "    only_with: {any: [no-such-rule]}\n"
+    error = _error(tmp_path, GOOD_RULE.replace("    phrases:", condition + "    phrases:"))
+    (problem,) = error.problems
+    assert problem.rule == "T001"
+    assert "`only_with` names 'no-such-rule', which is no rule id" in problem.problem
+
+
 def test_wrong_type_points_at_the_value(tmp_path: Path) -> None:
     error = _error(tmp_path, GOOD_RULE.replace("kind: phrase", "kind: phrase\n    weight: lots"))
     (problem,) = error.problems

@@ -1,7 +1,7 @@
 """From raw matches to a Report: sentence-level conditions, de-duplication, rewrites, score.
 
-Conditions such as "unless the same sentence names a customer outcome" live here, once,
-instead of in every check kind.
+Conditions such as "unless the same sentence names a customer outcome" or "only beside
+another report" live here, once, instead of in every check kind.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -18,7 +18,7 @@ from pushlint.checks.base import Hit
 from pushlint.checks.regex import stopped_rules, timeout_notes
 from pushlint.records import Finding, Report, Suggestion
 from pushlint.rules.loader import LoadedRule, RuleSet
-from pushlint.rules.schema import Rewrite
+from pushlint.rules.schema import Rewrite, Unless
 from pushlint.score import Score, score_items
 from pushlint.turns import Layout, layout_of
 
@@ -76,22 +76,31 @@ class Outcome:
 
 class Engine:
     def __init__(self, rules: Sequence[LoadedRule], ruleset: RuleSet) -> None:
-        self._unless: dict[str, list[tuple[frozenset[str], str]]] = {}
-        for rule in rules:
-            for condition in rule.spec.conditions:
-                refs = {r.id for ref in condition.any for r in ruleset.resolve(ref)}
-                self._unless.setdefault(rule.id, []).append(
-                    (frozenset(refs - {rule.id}), condition.within)
-                )
+        self._unless = _resolved(rules, ruleset, lambda spec: spec.conditions)
+        # `only_with`: reported only beside another rule's report
+        self._only_with = _resolved(rules, ruleset, lambda spec: spec.companions)
 
     def outcome(self, doc: Doc, hits: Sequence[Hit]) -> Outcome:
         """The kept hits as character offsets: all a report needs besides the text."""
         layout = layout_of(doc)
         # Only the seller's own words count: not a customer's turn, not a quoted line.
         hits = [h for h in hits if _by_seller(doc, h, layout)]
-        conditional = [h for h in hits if h.rule.id in self._unless]
+        conditional = [h for h in hits if h.rule.id in self._unless or h.rule.id in self._only_with]
         sentence_of = sentence_index(doc) if conditional else []
         kept = [h for h in hits if not self._suppressed(h, hits, sentence_of)]
+        if self._only_with:
+            # companions are the reports that stand: warnings and errors, not stood down
+            reports = [
+                h
+                for h in kept
+                if not h.rule.spec.is_signal and h.rule.spec.level in ("warning", "error")
+            ]
+            kept = [
+                h
+                for h in kept
+                if h.rule.id not in self._only_with
+                or _near_any(h, reports, self._only_with[h.rule.id], sentence_of)
+            ]
         kept = _longest_per_rule(kept)
         bounds = sentence_bounds(doc) if kept else []
         marks = sorted((_mark(doc, hit, bounds) for hit in kept), key=_mark_order)
@@ -102,23 +111,48 @@ class Engine:
         )
 
     def _suppressed(self, hit: Hit, hits: Sequence[Hit], sentence_of: list[int]) -> bool:
-        own: tuple[int, int] | None = None  # the hit's sentences, found once if needed
-        for refs, within in self._unless.get(hit.rule.id, ()):
-            for other in hits:
-                if other is hit or other.rule.id not in refs:
-                    continue
-                if within == "message":
+        return _near_any(hit, hits, self._unless.get(hit.rule.id, ()), sentence_of)
+
+
+Conditions = dict[str, list[tuple[frozenset[str], str]]]
+
+
+def _resolved(
+    rules: Sequence[LoadedRule], ruleset: RuleSet, conditions_of: Callable[[Any], list[Unless]]
+) -> Conditions:
+    """Rule id -> [(the rule ids a condition names, its reach)], the rule itself left out."""
+    resolved: Conditions = {}
+    for rule in rules:
+        for condition in conditions_of(rule.spec):
+            refs = {r.id for ref in condition.any for r in ruleset.resolve(ref)}
+            resolved.setdefault(rule.id, []).append((frozenset(refs - {rule.id}), condition.within))
+    return resolved
+
+
+def _near_any(
+    hit: Hit,
+    others: Sequence[Hit],
+    conditions: Sequence[tuple[frozenset[str], str]],
+    sentence_of: list[int],
+) -> bool:
+    """Whether any of `others` named by a condition lies within that condition's reach."""
+    own: tuple[int, int] | None = None  # the hit's sentences, found once if needed
+    for refs, within in conditions:
+        for other in others:
+            if other is hit or other.rule.id not in refs:
+                continue
+            if within == "message":
+                return True
+            if within == "overlap":
+                if other.start < hit.end and hit.start < other.end:
                     return True
-                if within == "overlap":
-                    if other.start < hit.end and hit.start < other.end:
-                        return True
-                    continue
-                own = own or _sentences(hit, sentence_of)
-                theirs = _sentences(other, sentence_of)
-                reach = 1 if within == "adjacent" else 0
-                if theirs[0] <= own[1] + reach and own[0] <= theirs[1] + reach:
-                    return True
-        return False
+                continue
+            own = own or _sentences(hit, sentence_of)
+            theirs = _sentences(other, sentence_of)
+            reach = 1 if within == "adjacent" else 0
+            if theirs[0] <= own[1] + reach and own[0] <= theirs[1] + reach:
+                return True
+    return False
 
 
 def _call_summary(doc: Doc) -> dict[str, float]:

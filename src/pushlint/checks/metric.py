@@ -90,6 +90,11 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
         "report", "ask", "request", "raise", "flag", "mention", "need", "want", "suggest",
         "describe", "name", "choose", "pick", "prefer", "approve", "send", "propose",
     ],
+    # "since your feedback, we have changed two things", "following your request, we've
+    # added SSO": the same answer, the reader's request named as a noun
+    "raised_nouns": [
+        "feedback", "request", "comment", "complaint", "suggestion", "question", "ticket",
+    ],
     # "our engineers traced it to an expired token", "we've refunded the charge": support
     # work on a problem, an account of service rather than the vendor's self-talk
     "service_verbs": [
@@ -112,8 +117,8 @@ _SUBJECT_WORDS: dict[str, list[str]] = {
 _WHO_OWNS_A_CLAUSE = (
     "A plain 'I' counts for neither side, nor do 'our customers', nor does work done for "
     "the reader ('we'll send it so your team can ...', 'we fixed the issue your admin "
-    "reported', 'our engineers traced it to an expired token', 'we have noted your new "
-    "address'), nor what the product does "
+    "reported', 'since your feedback we have changed two things', 'our engineers traced "
+    "it to an expired token', 'we have noted your new address'), nor what the product does "
     "not do ('we don't support on-premise'), nor a mistake owned ('sorry we missed the "
     "window'). In a rep's notes ('Call notes: ...'), 'they' and 'her team' are the "
     "customer."
@@ -168,6 +173,7 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
     third_persons = {w.lower() for w in params.get("third_persons", ())}
     helped = customer_words | third_persons
     raised = {w.lower() for w in params.get("raised_verbs", ())}
+    raised_nouns = {w.lower() for w in params.get("raised_nouns", ())}
     service = {w.lower() for w in params.get("service_verbs", ())}
     limits = {w.lower() for w in params.get("limit_verbs", ())}
     apologies = {w.lower() for w in params.get("apology_words", ())}
@@ -186,11 +192,14 @@ def _subjects(doc: Doc, params: dict[str, Any]) -> tuple[list[tuple[int, int]], 
         if token.lower_ in vendor_words and _shared_we(token, shared):
             continue
         if _owned_by(token, vendor_words, vendor_poss):
-            if token.lemma_.lower() in peers:
+            # ("one of our customers" is a peer of the reader's too)
+            if any(t.lemma_.lower() in peers for t in (token, *_wholes(token))):
                 continue
             if _so_the_reader_can(token.head, helped, customer_poss):
                 continue
             if _answers_the_reader(token.head, raised, customer_words, customer_poss):
+                continue
+            if _prompted_by_the_reader(token.head, raised_nouns, customer_poss):
                 continue
             if _did_support_work(token.head, service):
                 continue
@@ -214,6 +223,25 @@ def _did_support_work(verb: Token, service_verbs: set[str]) -> bool:
     tense is a capability claim ("our AI resolves 80% of tickets", "our platform finds
     hidden revenue") and stays the vendor's clause."""
     return verb.lemma_.lower() in service_verbs and verb.tag_ in ("VBD", "VBN", "VBG")
+
+
+_PROMPTED_BY = frozenset({"since", "after", "following", "per", "on"})
+
+
+def _prompted_by_the_reader(verb: Token, raised_nouns: set[str], customer_poss: set[str]) -> bool:
+    """ "Since your feedback, we have changed two things", "following your request, we've
+    added SSO": the vendor's clause names the reader's request as its cause."""
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ in _PROMPTED_BY
+        and any(
+            obj.dep_ == "pobj"
+            and obj.lemma_.lower() in raised_nouns
+            and _owned_by(obj, set(), customer_poss)
+            for obj in prep.children
+        )
+        for prep in verb.children
+    )
 
 
 def _handled_the_readers_thing(verb: Token, customer_poss: set[str]) -> bool:
@@ -307,12 +335,32 @@ def _inside(clause: Token, verb: Token) -> bool:
     return True
 
 
+_SHARE_WORDS = frozenset(
+    {"one", "some", "any", "each", "all", "most", "many", "none", "several", "few", "both"}
+)
+
+
+def _wholes(subject: Token) -> list[Token]:
+    """What a share-word subject is a share of: "nurses" in "one of your nurses"."""
+    if subject.lower_ not in _SHARE_WORDS and not subject.like_num:
+        return []
+    return [
+        whole
+        for of in subject.children
+        if of.dep_ == "prep" and of.lower_ == "of"
+        for whole in of.children
+        if whole.dep_ == "pobj"
+    ]
+
+
 def _owned_by(subject: Token, words: set[str], possessives: set[str]) -> bool:
     """Whether a subject is one side's: the word itself ("we") or its owner ("our team",
-    and "your ops lead", where the parser hangs the owner on the compound "ops")."""
+    and "your ops lead", where the parser hangs the owner on the compound "ops"), or a
+    share of theirs ("one of your nurses", "two of our engineers")."""
     if subject.lower_ in words:
         return True
     owners = [subject, *(c for c in subject.children if c.dep_ == "compound")]
+    owners += _wholes(subject)
     return any(
         c.dep_ == "poss" and c.lower_ in possessives for owner in owners for c in owner.children
     )
@@ -410,8 +458,12 @@ _ANY_BULLET = re.compile(_BULLET.pattern, re.MULTILINE)
     needs=set(),
     summary=(
         "Length of the longest run of consecutive bullet lines that name no customer "
-        "outcome (none of `outcome_words`)."
+        "outcome (none of `outcome_words`). A bullet that is a full sentence (`prose_words` "
+        "words or more, ending in a full stop) and names no seller (none of "
+        "`seller_words`) is advice or description, not a capability, and breaks the run."
     ),
+    prose_words=10,
+    seller_words=["we", "our", "ours", "us"],
     outcome_words=[
         "you", "your", "yours", "save", "saves", "saving", "cut", "cuts", "reduce", "reduces",
         "fewer", "less", "faster", "increase", "increases", "grow", "improve", "improves",
@@ -424,14 +476,24 @@ def _capability_list_run(doc: Doc, params: dict[str, Any]) -> MetricValue:
     if not _ANY_BULLET.search(text_of(doc)):
         return MetricValue(0.0)
     outcome = {w.lower() for w in params["outcome_words"]}
+    seller = {w.lower() for w in params.get("seller_words", ())}
+    prose = int(params.get("prose_words", 0)) or None
     best: tuple[int, int, int] = (0, 0, 0)  # length, start char, end char
     run_len, run_start = 0, 0
     offset = 0
     layout = layout_of(doc)
     for line in text_of(doc).splitlines(keepends=True):
-        words = set(re.findall(r"[a-z']+", line.lower()))
+        tokens = re.findall(r"[a-z0-9'$%]+", line.lower())
+        words = set(tokens)
         mine = layout.by_seller(offset + len(line) - len(line.lstrip()))
-        if mine and _BULLET.match(line) and not words & outcome:
+        # ("One named approver on the client side, agreed at kickoff, so ...": prose)
+        sentence = (
+            prose is not None
+            and len(tokens) >= prose
+            and line.rstrip().endswith((".", "!", "?"))
+            and not words & seller
+        )
+        if mine and _BULLET.match(line) and not words & outcome and not sentence:
             if run_len == 0:
                 run_start = offset + len(line) - len(line.lstrip())
             run_len += 1

@@ -256,9 +256,13 @@ def _check_unique(rules: Sequence[LoadedRule]) -> None:
 def _check_references(rules: Sequence[LoadedRule]) -> None:
     known = {v for r in rules for v in (r.spec.id, r.spec.name, r.spec.category)}
     problems = [
-        rule.problem(f"`unless` names {ref!r}, which is no rule id, name or category", "unless")
+        rule.problem(f"`{key}` names {ref!r}, which is no rule id, name or category", key)
         for rule in rules
-        for condition in rule.spec.conditions
+        for key, conditions in (
+            ("unless", rule.spec.conditions),
+            ("only_with", rule.spec.companions),
+        )
+        for condition in conditions
         for ref in condition.any
         if ref not in known
     ]

@@ -136,12 +136,26 @@ class RuleBase(_Strict):
     unless: Unless | list[Unless] | None = Field(
         default=None, description="One condition, or a list of them (any one suppresses)."
     )
+    only_with: Unless | list[Unless] | None = Field(
+        default=None,
+        description=(
+            "Report only when another listed rule also reports (a warning or error, not "
+            "stood down) within the reach; a list: any one condition suffices. For weak "
+            "evidence that should add to a verdict, never make one on its own."
+        ),
+    )
 
     @property
     def conditions(self) -> list[Unless]:
         if self.unless is None:
             return []
         return self.unless if isinstance(self.unless, list) else [self.unless]
+
+    @property
+    def companions(self) -> list[Unless]:
+        if self.only_with is None:
+            return []
+        return self.only_with if isinstance(self.only_with, list) else [self.only_with]
 
     @cached_property
     def rewrites(self) -> list[Rewrite]:
