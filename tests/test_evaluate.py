@@ -97,7 +97,8 @@ def test_eval_reads_a_sample_as_check_reads_the_file(tmp_path: Path) -> None:
     are masked the same way, so "{{company}} is hiring" counts as the reader."""
     text = (
         "Hi {{first_name}}, saw {{company}} is hiring four SDRs. Teams that double their "
-        "SDR count often find ramp time is the real cost, not headcount."
+        "SDR count often find ramp time is the real cost, not headcount. We are the "
+        "leading sales training firm."  # a habit beside which PL152 could report
     )
     draft = tmp_path / "draft.txt"
     draft.write_text(text, encoding="utf-8")

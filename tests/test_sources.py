@@ -336,7 +336,8 @@ def test_a_merge_field_acting_in_a_template_counts_as_the_reader(tmp_path: Path)
     # {{first_name}} alone says nothing about the reader's team, plans or actions
     body = (
         "opened a second warehouse in {{city}}. A new site usually means pick errors climb "
-        "for the first three months.\n\nWould a one-page comparison help?\n"
+        "for the first three months.\n\nWould a one-page comparison help? We are the "
+        "leading returns platform.\n"  # PL152 is reported beside another habit
     )
     about_them = tmp_path / "about-them.md"
     about_them.write_text("Hi {{first_name}},\n\nI noticed {{company}} " + body, "utf-8")

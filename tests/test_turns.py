@@ -68,9 +68,10 @@ def test_a_notes_header_marks_a_reps_own_notes() -> None:
 
 def test_notes_about_a_call_are_not_judged_for_never_addressing_the_reader() -> None:
     # notes speak of the customer as "they"; the same words as an email never address
-    # the reader, which PL152 reports
-    assert "PL152" not in _rules(NOTES)
-    email = NOTES.removeprefix("Call notes: ")
+    # the reader, which PL152 reports (beside another pushy habit, which both carry)
+    boast = " We are the leading returns platform."
+    assert "PL152" not in _rules(NOTES + boast)
+    email = NOTES.removeprefix("Call notes: ") + boast
     assert "PL152" in _rules(email)
 
 
