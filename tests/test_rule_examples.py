@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+
+import pushlint
 from pushlint.api import Linter
 from pushlint.examples import run_examples, run_rewrites, strip_marks
 from pushlint.rules import load_rules
@@ -67,3 +71,41 @@ def test_strip_marks_returns_the_marked_offsets() -> None:
 def test_the_rewrites_we_suggest_are_not_flagged(linter: Linter, rule) -> None:
     failed = [(r.text, r.actual) for r in run_rewrites(linter, rule) if not r.ok]
     assert not failed, f"{rule.id} suggests sentences that are flagged: {failed}"
+
+
+ONLY_WITH = [r for r in SHIPPED if r.spec.companions]
+
+
+def _packs_without_only_with(folder: Path) -> Path:
+    """The shipped packs with every `only_with` lifted, so a rule's own reading shows."""
+    for path in {r.file for r in SHIPPED}:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        for rule in data["rules"]:
+            rule.pop("only_with", None)
+        (folder / Path(path).name).write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("rule", ONLY_WITH, ids=lambda r: r.id)
+def test_pass_examples_of_an_only_with_rule_hold_on_its_own_reading(rule, tmp_path: Path) -> None:
+    # `only_with` alone would keep every pass example quiet; each must be quiet because
+    # the rule's own reading says so
+    packs = _packs_without_only_with(tmp_path)
+    for text in rule.spec.examples.pass_:
+        found = pushlint.lint_text(text, rules=[packs], shipped=False).findings
+        assert rule.id not in {f.rule for f in found}, text
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Vic, I'm out of the office until Monday with limited access to email, back on the 3rd.",
+        "Dear Dr. Moreau, please find attached the minutes of our meeting on Tuesday, as well as "
+        "the updated project timeline.",
+    ],
+)
+def test_reader_absent_waits_for_another_habit(note: str) -> None:
+    # a neutral note never says "your", and on its own that is no verdict
+    assert "PL152" not in {f.rule for f in pushlint.lint_text(note).findings}
+    boast = note + " We are the leading provider of project software."
+    assert "PL152" in {f.rule for f in pushlint.lint_text(boast).findings}
