@@ -109,7 +109,8 @@ class Examples(_Strict):
 
 
 class Unless(_Strict):
-    """Suppress a finding when other rules (often signals) match near it."""
+    """Other rules matching near a finding: under `unless` they stand it down (often
+    signals); under `only_with` one of them must report for the finding to stand."""
 
     any: list[str] = Field(min_length=1, description="Rule ids, names or categories.")
     within: Literal["overlap", "sentence", "adjacent", "message"] = Field(
