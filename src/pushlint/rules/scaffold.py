@@ -36,6 +36,9 @@ rules:
     # unless:                         # stand down when other rules match nearby
     #   any: [customer-outcome]       # rule ids, names or categories
     #   within: sentence              # overlap | sentence | adjacent | message
+    # only_with:                      # weak evidence: report only beside another report
+    #   any: [nagging, false-urgency]  # (same keys as unless)
+    #   within: message
     examples:
       flag:                           # [[...]] marks the exact span the rule must report
         - "An [[example phrase]] in a sentence."
